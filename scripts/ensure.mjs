@@ -1,0 +1,42 @@
+// Installs dependencies and builds the server when they are missing or out of date, so that
+// `npm start` and `npm test` work as the first command on a fresh clone.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function run(cmd, args) {
+  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (res.status !== 0) process.exit(res.status ?? 1);
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Runs `npm install` when node_modules is missing or older than package-lock.json. */
+export function ensureInstalled() {
+  const marker = path.join(root, 'node_modules', '.package-lock.json');
+  const lock = path.join(root, 'package-lock.json');
+  if (!existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs)) {
+    console.log('rapport: installing dependencies (first run)…');
+    run('npm', ['install', '--no-audit', '--no-fund']);
+  }
+}
+
+/** Builds the server when its compiled output is missing or older than its sources. */
+export function ensureBuilt() {
+  const out = path.join(root, 'server', 'dist', 'main.js');
+  const src = path.join(root, 'server', 'src');
+  if (!existsSync(out) || newestMtime(src) > statSync(out).mtimeMs) {
+    console.log('rapport: building the server…');
+    run('npm', ['run', 'build', '--silent']);
+  }
+}

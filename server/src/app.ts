@@ -1,0 +1,134 @@
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { Deps } from './deps.ts';
+import { authenticate } from './http/authenticate.ts';
+import { idempotencyHooks } from './http/idempotency.ts';
+import { installProblemHandlers } from './http/problem.ts';
+import type { Queue } from './jobs/queue.ts';
+import { AppError } from './lib/errors.ts';
+import { newId } from './lib/ids.ts';
+import { createMailer, type Mailer } from './lib/mailer.ts';
+import { hashToken } from './lib/tokens.ts';
+import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { healthRoutes, RAPPORT_VERSION } from './modules/health/health.routes.ts';
+import { invitationRoutes } from './modules/invitations/invitations.routes.ts';
+import { memberRoutes } from './modules/members/members.routes.ts';
+import { workspaceRoutes } from './modules/workspaces/workspaces.routes.ts';
+
+/** What buildApp needs; the mailer defaults to the one the config describes. */
+export type AppInput = { config: Config; db: Database; queue: Queue; mailer?: Mailer };
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Who a request counts against for rate limiting: its API key, its session, or its address. */
+function rateLimitKey(request: FastifyRequest): string {
+  const bearer = request.headers.authorization;
+  if (bearer) return `key:${hashToken(bearer).slice(0, 32)}`;
+  const session = request.cookies?.rapport_session;
+  if (session) return `session:${hashToken(session).slice(0, 32)}`;
+  return `ip:${request.ip}`;
+}
+
+/** Builds the HTTP app (API, OpenAPI document, reference docs); tests drive it with app.inject. */
+export async function buildApp(input: AppInput): Promise<{ app: FastifyInstance; deps: Deps }> {
+  const { config, db, queue } = input;
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : newId();
+    },
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  const deps: Deps = { db, config, queue, mailer: input.mailer ?? createMailer(config, app.log), log: app.log };
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installProblemHandlers(app);
+  // Only JSON is accepted as a request body; anything else is a 415.
+  app.removeContentTypeParser('text/plain');
+
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    enableDraftSpec: true,
+    keyGenerator: rateLimitKey,
+    errorResponseBuilder: (_req, context) =>
+      new AppError('rate_limited', `Rate limit of ${context.max} requests per minute exceeded; retry after ${context.after}`),
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', String(request.id));
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'DENY');
+    // A conditional GET whose ETag still matches gets a bodyless 304.
+    const etag = reply.getHeader('etag');
+    if (request.method === 'GET' && reply.statusCode === 200 && etag && request.headers['if-none-match'] === etag) {
+      reply.code(304);
+      return '';
+    }
+    return payload;
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Rapport API',
+        version: RAPPORT_VERSION,
+        description:
+          'The Rapport CRM API. Authenticate with a session cookie (browser; writes need X-CSRF-Token) or `Authorization: Bearer <api key>`. Errors are RFC 9457 problem+json with a stable `code`.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key created in settings' },
+          session: { type: 'apiKey', in: 'cookie', name: 'rapport_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  const idempotency = idempotencyHooks(db);
+  await app.register(
+    async (api) => {
+      api.addHook('preValidation', authenticate(db));
+      api.addHook('preHandler', idempotency.preHandler);
+      api.addHook('onSend', idempotency.onSend);
+      api.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
+      for (const routes of [healthRoutes, authRoutes, workspaceRoutes, memberRoutes, invitationRoutes, apiKeyRoutes, auditRoutes]) {
+        await api.register(routes(deps));
+      }
+    },
+    { prefix: '/api/v1' },
+  );
+
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/api/docs'));
+
+  return { app, deps };
+}

@@ -1,0 +1,40 @@
+/** A row as the driver returns it. */
+export type Row = Record<string, unknown>;
+
+/** What one statement returned. */
+export type QueryResult<T> = { rows: T[]; rowCount: number };
+
+/** Anything SQL can be sent to: the database itself or an open transaction. */
+export interface Queryable {
+  /** Runs one parameterised statement. */
+  query<T = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+  /** Runs a parameterless script of one or more statements; returns the rows of all of them. */
+  exec(text: string): Promise<Row[]>;
+}
+
+/** The data-access interface shared by embedded PGlite and a PostgreSQL server. */
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` inside one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A database error with PostgreSQL's SQLSTATE, as both drivers report it. */
+export class DatabaseError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly detail?: string,
+    readonly constraint?: string,
+  ) {
+    super(message);
+    this.name = 'DatabaseError';
+  }
+}
+
+/** True when `err` is a unique-constraint violation (optionally of the named constraint). */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
+}

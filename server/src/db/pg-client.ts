@@ -1,0 +1,76 @@
+import pg from 'pg';
+import { type Database, DatabaseError, type Queryable, type QueryResult, type Row } from './database.ts';
+
+// bigint columns (counts, sums) come back as JavaScript numbers, as they do from PGlite.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+function wrapError(err: unknown): never {
+  const e = err as { message?: string; code?: string; detail?: string; constraint?: string };
+  throw new DatabaseError(e.message ?? String(err), e.code, e.detail, e.constraint);
+}
+
+function queryable(client: pg.Pool | pg.PoolClient): Queryable {
+  return {
+    async query<T = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+      try {
+        const res = await client.query(text, params as unknown[] | undefined);
+        return { rows: res.rows as T[], rowCount: res.rowCount ?? res.rows.length };
+      } catch (err) {
+        wrapError(err);
+      }
+    },
+    async exec(text: string): Promise<Row[]> {
+      try {
+        const res = (await client.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
+        return Array.isArray(res) ? res.flatMap((r) => r.rows ?? []) : res.rows;
+      } catch (err) {
+        wrapError(err);
+      }
+    },
+  };
+}
+
+/** A PostgreSQL server behind the shared Database interface, through a connection pool. */
+export class PostgresDatabase implements Database {
+  readonly kind = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private readonly direct: Queryable;
+
+  constructor(
+    readonly connectionString: string,
+    workMem: string,
+    max = 10,
+  ) {
+    this.pool = new pg.Pool({ connectionString, max, options: `-c work_mem=${workMem}` });
+    // An idle client that loses its connection must not crash the process.
+    this.pool.on('error', () => {});
+    this.direct = queryable(this.pool);
+  }
+
+  query<T = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+    return this.direct.query<T>(text, params);
+  }
+
+  exec(text: string): Promise<Row[]> {
+    return this.direct.exec(text);
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(queryable(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

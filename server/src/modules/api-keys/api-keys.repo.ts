@@ -1,0 +1,65 @@
+import type { Queryable } from '../../db/database.ts';
+
+/** An API key row (the secret itself is never stored, only its hash). */
+export type ApiKeyRow = {
+  workspace_id: string;
+  id: string;
+  name: string;
+  prefix: string;
+  scope: 'read' | 'read_write';
+  created_by: string;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+};
+
+const columns = 'workspace_id, id, name, prefix, scope, created_by, created_at, last_used_at, revoked_at';
+
+/** The live key with this hash, in whichever workspace it belongs to. */
+export async function findApiKeyByHash(db: Queryable, keyHash: string): Promise<ApiKeyRow | undefined> {
+  const res = await db.query<ApiKeyRow>(`SELECT ${columns} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [keyHash]);
+  return res.rows[0];
+}
+
+/** Records that a key was used, at most once a minute. */
+export async function touchApiKey(db: Queryable, workspaceId: string, id: string): Promise<void> {
+  await db.query(
+    `UPDATE api_keys SET last_used_at = now()
+     WHERE workspace_id = $1 AND id = $2 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+    [workspaceId, id],
+  );
+}
+
+/** Stores a new key. */
+export async function insertApiKey(
+  db: Queryable,
+  k: { workspaceId: string; id: string; name: string; prefix: string; keyHash: string; scope: string; createdBy: string },
+): Promise<ApiKeyRow> {
+  const res = await db.query<ApiKeyRow>(
+    `INSERT INTO api_keys (workspace_id, id, name, prefix, key_hash, scope, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${columns}`,
+    [k.workspaceId, k.id, k.name, k.prefix, k.keyHash, k.scope, k.createdBy],
+  );
+  return res.rows[0] as ApiKeyRow;
+}
+
+/** A workspace's keys, revoked ones included, newest first. */
+export async function listApiKeys(db: Queryable, workspaceId: string): Promise<ApiKeyRow[]> {
+  const res = await db.query<ApiKeyRow>(`SELECT ${columns} FROM api_keys WHERE workspace_id = $1 ORDER BY id DESC`, [workspaceId]);
+  return res.rows;
+}
+
+/** One key of a workspace. */
+export async function findApiKey(db: Queryable, workspaceId: string, id: string): Promise<ApiKeyRow | undefined> {
+  const res = await db.query<ApiKeyRow>(`SELECT ${columns} FROM api_keys WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
+  return res.rows[0];
+}
+
+/** Revokes a key; returns the revoked row, or undefined if it was not live. */
+export async function revokeApiKey(db: Queryable, workspaceId: string, id: string): Promise<ApiKeyRow | undefined> {
+  const res = await db.query<ApiKeyRow>(
+    `UPDATE api_keys SET revoked_at = now() WHERE workspace_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING ${columns}`,
+    [workspaceId, id],
+  );
+  return res.rows[0];
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { roles } from '../../policies.ts';
+import { workspaceSchema } from '../workspaces/workspaces.schema.ts';
+
+/** An email address, trimmed and lower-cased before it is stored or compared. */
+export const emailField = z.string().trim().toLowerCase().pipe(z.email('Not a valid email address').max(254));
+
+export const passwordField = z.string().min(10, 'Use at least 10 characters').max(256);
+
+export const userSchema = z.object({ id: z.uuid(), email: z.string(), name: z.string(), createdAt: z.iso.datetime() }).meta({ id: 'User' });
+
+export const signupBody = z
+  .object({
+    email: emailField,
+    password: passwordField,
+    name: z.string().trim().min(1).max(200),
+    workspaceName: z.string().trim().min(1).max(200),
+  })
+  .strict();
+
+export const loginBody = z.object({ email: emailField, password: z.string().min(1).max(256) }).strict();
+
+export const sessionResponse = z
+  .object({ user: userSchema, workspace: workspaceSchema, role: z.enum(roles), csrfToken: z.string() })
+  .meta({ id: 'SessionStart' });
+
+export const passwordResetBody = z.object({ email: emailField }).strict();
+export const passwordResetConfirmBody = z.object({ token: z.string().min(10).max(200), password: passwordField }).strict();
+
+export const acceptInvitationBody = z
+  .object({
+    token: z.string().min(10).max(200),
+    name: z.string().trim().min(1).max(200).optional(),
+    password: z.string().min(1).max(256),
+  })
+  .strict();
+
+export const meResponse = z
+  .object({
+    user: userSchema,
+    workspace: workspaceSchema,
+    role: z.enum(roles),
+    workspaces: z.array(z.object({ id: z.uuid(), name: z.string(), role: z.enum(roles) })),
+    csrfToken: z.string().nullable(),
+    via: z.enum(['session', 'api_key']),
+  })
+  .meta({ id: 'Me' });
+
+export const sessionSchema = z
+  .object({
+    id: z.uuid(),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    lastSeenAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime(),
+    current: z.boolean(),
+  })
+  .meta({ id: 'Session' });

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { roles } from '../../policies.ts';
+
+export const memberSchema = z
+  .object({
+    id: z.uuid(),
+    userId: z.uuid(),
+    name: z.string(),
+    email: z.string(),
+    role: z.enum(roles),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Member' });
+
+export const updateMemberBody = z.object({ role: z.enum(roles) }).strict();

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { openDatabase } from './db/open.ts';
+import type { Deps } from './deps.ts';
+import { consumersFor } from './jobs/consumers.ts';
+import { scheduleMaintenance } from './jobs/maintenance.ts';
+import { startOutbox } from './jobs/outbox.ts';
+import { Queue } from './jobs/queue.ts';
+
+/** A running Rapport node; `stop` shuts it down in order (HTTP, jobs, database). */
+export type RunningNode = { app: FastifyInstance; deps: Deps; url: string | null; stop(): Promise<void> };
+
+/** Starts the background side of a node: pg-boss workers, the outbox relay and scheduled jobs. */
+export async function startWorker(deps: Deps): Promise<() => Promise<void>> {
+  const stopOutbox = await startOutbox(deps, consumersFor(deps));
+  await scheduleMaintenance(deps);
+  return stopOutbox;
+}
+
+/**
+ * Opens the database, applies migrations (refusing on failure), and starts what was asked:
+ * the HTTP server (`http`), the job worker (`worker`), or both (the default `serve`).
+ */
+export async function startNode(config: Config, options: { http: boolean; worker: boolean; db?: Database }): Promise<RunningNode> {
+  const db = options.db ?? (await openDatabase(config));
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const queue = new Queue(db);
+  await queue.start();
+  const { app, deps } = await buildApp({ config, db, queue });
+  const stopWorker = options.worker ? await startWorker(deps) : async () => {};
+  let url: string | null = null;
+  if (options.http) url = await app.listen({ port: config.port, host: config.host });
+  else await app.ready();
+  let stopped = false;
+  return {
+    app,
+    deps,
+    url,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await app.close();
+      await stopWorker();
+      await queue.stop();
+      await db.close();
+    },
+  };
+}
