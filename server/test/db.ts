@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { Database } from '../src/db/database.ts';
-import { PgliteDatabase } from '../src/db/pglite-client.ts';
 import { PostgresDatabase } from '../src/db/pg-client.ts';
+import { PgliteDatabase } from '../src/db/pglite-client.ts';
 
 /** A fresh, migrated database for one test file: PGlite by default, PostgreSQL with TEST_DATABASE_URL. */
 export async function createTestDatabase(): Promise<{ db: Database; url: string | null; drop(): Promise<void> }> {

@@ -4,8 +4,8 @@ import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../src/db/migrate.ts';
-import { PgliteDatabase } from '../src/db/pglite-client.ts';
 import { PostgresDatabase } from '../src/db/pg-client.ts';
+import { PgliteDatabase } from '../src/db/pglite-client.ts';
 import { Queue } from '../src/jobs/queue.ts';
 
 declare module 'vitest' {

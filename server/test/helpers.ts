@@ -28,13 +28,16 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
-/** Builds an app on a fresh migrated database; `env` overrides configuration variables. */
-export async function createTestApp(env: Record<string, string> = {}, mailer?: Mailer): Promise<TestApp> {
+/**
+ * Builds an app on a fresh migrated database; `env` overrides configuration variables.
+ * Mail is kept in memory unless `mailer` is 'from-config' (SMTP_URL) or a mailer of its own.
+ */
+export async function createTestApp(env: Record<string, string> = {}, mailer?: Mailer | 'from-config'): Promise<TestApp> {
   const { db, drop } = await createTestDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', PUBLIC_URL: 'http://rapport.test', ...env });
   const queue = new Queue(db);
   const memory = memoryMailer();
-  const { app, deps } = await buildApp({ config, db, queue, mailer: mailer ?? memory });
+  const { app, deps } = await buildApp({ config, db, queue, mailer: mailer === 'from-config' ? undefined : (mailer ?? memory) });
   await app.ready();
   return {
     app,
@@ -62,7 +65,12 @@ export class Client {
   ) {}
 
   /** Sends a request; `body` is JSON-encoded, `headers` add to the credentials. */
-  request(method: InjectOptions['method'], url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  request(
+    method: InjectOptions['method'],
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
     const h: Record<string, string> = { ...headers };
     if ('apiKey' in this.credentials) h.authorization = `Bearer ${this.credentials.apiKey}`;
     else {
@@ -131,7 +139,10 @@ export async function signUp(
 }
 
 /** Creates an API key as `owner` and returns a client using it. */
-export async function apiKeyClient(owner: Client, scope: 'read' | 'read_write' = 'read_write'): Promise<{ client: Client; id: string; key: string }> {
+export async function apiKeyClient(
+  owner: Client,
+  scope: 'read' | 'read_write' = 'read_write',
+): Promise<{ client: Client; id: string; key: string }> {
   const res = await owner.post('/api/v1/api-keys', { name: `key ${scope}`, scope });
   if (res.statusCode !== 201) throw new Error(`api key creation failed ${res.statusCode}: ${res.body}`);
   const body = res.json();
@@ -146,7 +157,7 @@ export async function addMember(
 ): Promise<{ client: Client; userId: string; memberId: string }> {
   const inv = await owner.post('/api/v1/invitations', { email, role });
   if (inv.statusCode !== 201) throw new Error(`invite failed ${inv.statusCode}: ${inv.body}`);
-  const token = decodeURIComponent(String(inv.json().url).split('/invitations/')[1] ?? '');
+  const token = invitationToken(inv.json().url);
   const res = await owner.app.inject({
     method: 'POST',
     url: '/api/v1/auth/invitations/accept',
@@ -158,4 +169,9 @@ export async function addMember(
   const me = await client.get('/api/v1/members?limit=500');
   const member = me.json().data.find((m: { userId: string }) => m.userId === body.user.id);
   return { client, userId: body.user.id, memberId: member.id };
+}
+
+/** The secret token in an invitation link. */
+export function invitationToken(url: string): string {
+  return decodeURIComponent(url.split('/invitations/')[1] ?? '');
 }

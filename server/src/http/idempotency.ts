@@ -27,7 +27,7 @@ const REPLAYED_HEADERS = ['content-type', 'etag', 'location'];
  */
 export function idempotencyHooks(db: Database) {
   return {
-    async preHandler(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    async preHandler(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
       if (request.method !== 'POST') return;
       const key = request.headers['idempotency-key'];
       const auth = request.auth;
@@ -62,7 +62,7 @@ export function idempotencyHooks(db: Database) {
         ]);
       }
       if (stored.status_code === null) throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress');
-      reply
+      return reply
         .code(stored.status_code)
         .headers({ ...(stored.response_headers ?? {}), 'idempotent-replayed': 'true' })
         .send(stored.response_body ?? '');

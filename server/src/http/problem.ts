@@ -78,12 +78,12 @@ function toAppError(err: unknown): AppError | undefined {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = (err as { validationContext?: string }).validationContext ?? 'body';
     const errors: FieldError[] = err.validation.map((v) => {
-      const params = v.params as { issue?: { path?: PropertyKey[]; code?: string; keys?: string[] } };
-      const segs = (params.issue?.path ?? []).map(String);
-      if (params.issue?.code === 'unrecognized_keys' && params.issue.keys) {
-        return { field: [where, ...segs, ...params.issue.keys].join('.'), message: 'Unknown field', code: 'unrecognized_keys' };
+      const segs = v.instancePath.split('/').filter(Boolean);
+      const keys = (v.params as { keys?: string[] }).keys;
+      if (v.keyword === 'unrecognized_keys' && keys) {
+        return { field: [where, ...segs, ...keys].join('.'), message: 'Unknown field', code: 'unrecognized_keys' };
       }
-      return { field: [where, ...segs].join('.'), message: v.message ?? 'Invalid value', code: params.issue?.code };
+      return { field: [where, ...segs].join('.'), message: v.message ?? 'Invalid value', code: v.keyword };
     });
     return new AppError('validation_failed', `The request ${where} is not valid`, errors);
   }

@@ -70,10 +70,20 @@ describe('sign-up and sign-in', () => {
   it('throttles an account after repeated failures with 429 and Retry-After, even for the right password', async () => {
     const { email, password } = await signUp(t.app);
     for (let i = 0; i < 3; i++) {
-      const r = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: 'bad password' }, remoteAddress: `10.0.1.${i}` });
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email, password: 'bad password' },
+        remoteAddress: `10.0.1.${i}`,
+      });
       expect(r.statusCode).toBe(401);
     }
-    const blocked = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress: '10.0.2.1' });
+    const blocked = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password },
+      remoteAddress: '10.0.2.1',
+    });
     expect(blocked.statusCode).toBe(429);
     expect(blocked.json().code).toBe('rate_limited');
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
@@ -82,12 +92,22 @@ describe('sign-up and sign-in', () => {
   it('throttles an IP that tries many accounts', async () => {
     const ip = '10.7.7.7';
     for (let i = 0; i < 3; i++) {
-      await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: uniqueEmail('spray'), password: 'guess guess' }, remoteAddress: ip });
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: uniqueEmail('spray'), password: 'guess guess' },
+        remoteAddress: ip,
+      });
     }
     const { email, password } = await signUp(t.app);
     const blocked = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress: ip });
     expect(blocked.statusCode).toBe(429);
-    const elsewhere = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress: '10.7.7.8' });
+    const elsewhere = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password },
+      remoteAddress: '10.7.7.8',
+    });
     expect(elsewhere.statusCode).toBe(200);
   });
 });
@@ -125,7 +145,11 @@ describe('sessions', () => {
     const without = await client.post('/api/v1/invitations', { email: uniqueEmail(), role: 'member' }, { 'x-csrf-token': '' });
     expect(without.statusCode).toBe(403);
     expect(without.json().code).toBe('csrf_failed');
-    const wrong = await client.post('/api/v1/invitations', { email: uniqueEmail(), role: 'member' }, { 'x-csrf-token': 'forged-token-value' });
+    const wrong = await client.post(
+      '/api/v1/invitations',
+      { email: uniqueEmail(), role: 'member' },
+      { 'x-csrf-token': 'forged-token-value' },
+    );
     expect(wrong.statusCode).toBe(403);
     const invitations = await client.get('/api/v1/invitations');
     expect(invitations.json().data).toHaveLength(0);
@@ -151,7 +175,11 @@ describe('password reset', () => {
     });
     expect(confirm.statusCode).toBe(204);
     expect((await client.get('/api/v1/me')).statusCode).toBe(401);
-    const reuse = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/confirm', payload: { token, password: 'yet another password' } });
+    const reuse = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset/confirm',
+      payload: { token, password: 'yet another password' },
+    });
     expect(reuse.statusCode).toBe(400);
     expect(reuse.json().errors[0].field).toBe('body.token');
     const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: 'a brand new password' } });

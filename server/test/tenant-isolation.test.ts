@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMember, apiKeyClient, type Client, createTestApp, invitationToken, signUp, type TestApp, uniqueEmail } from './helpers.ts';
+
+/**
+ * Two workspaces, each with the same kinds of data; every endpoint is tried with the other
+ * workspace's ids. Nothing may be read, listed, updated or deleted across them, and a foreign
+ * id answers 404 exactly like an id that does not exist.
+ */
+
+type Tenant = {
+  owner: Client;
+  key: Client;
+  workspaceId: string;
+  memberId: string;
+  invitationId: string;
+  apiKeyId: string;
+  sessionId: string;
+};
+
+let t: TestApp;
+let a: Tenant;
+let b: Tenant;
+
+async function tenant(name: string): Promise<Tenant> {
+  const { client, workspaceId } = await signUp(t.app, { workspaceName: name });
+  const { memberId } = await addMember(client, 'member');
+  const inv = await client.post('/api/v1/invitations', { email: uniqueEmail('pending'), role: 'member' });
+  const { client: key, id: apiKeyId } = await apiKeyClient(client);
+  await client.patch('/api/v1/workspace', { name: `${name} renamed` });
+  const sessions = await client.get('/api/v1/sessions');
+  return {
+    owner: client,
+    key,
+    workspaceId,
+    memberId,
+    invitationId: inv.json().invitation.id,
+    apiKeyId,
+    sessionId: sessions.json().data[0].id,
+  };
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  a = await tenant('Alpha');
+  b = await tenant('Beta');
+});
+afterAll(() => t.close());
+
+/** Every route of the API, as "METHOD path", and how this file covers it. */
+const covered: Record<string, string> = {
+  'GET /api/v1/health': 'public',
+  'POST /api/v1/auth/signup': 'public',
+  'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/logout': 'own session only',
+  'POST /api/v1/auth/password-reset': 'public',
+  'POST /api/v1/auth/password-reset/confirm': 'public',
+  'GET /api/v1/auth/invitations/{token}': 'public, by secret token',
+  'POST /api/v1/auth/invitations/accept': 'public, by secret token',
+  'GET /api/v1/me': 'scoped',
+  'GET /api/v1/sessions': 'scoped',
+  'DELETE /api/v1/sessions/{id}': 'scoped',
+  'DELETE /api/v1/sessions': 'own sessions only',
+  'GET /api/v1/workspace': 'scoped',
+  'PATCH /api/v1/workspace': 'scoped',
+  'GET /api/v1/members': 'scoped',
+  'GET /api/v1/members/{id}': 'scoped',
+  'PATCH /api/v1/members/{id}': 'scoped',
+  'DELETE /api/v1/members/{id}': 'scoped',
+  'GET /api/v1/invitations': 'scoped',
+  'POST /api/v1/invitations': 'scoped',
+  'DELETE /api/v1/invitations/{id}': 'scoped',
+  'GET /api/v1/api-keys': 'scoped',
+  'POST /api/v1/api-keys': 'scoped',
+  'DELETE /api/v1/api-keys/{id}': 'scoped',
+  'GET /api/v1/record-changes': 'scoped',
+};
+
+describe('tenant isolation', () => {
+  it('covers every route in the OpenAPI document (extend this file with each new endpoint)', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(routes.filter((r) => !(r in covered))).toEqual([]);
+  });
+
+  it('a user cannot pick a workspace they are not a member of', async () => {
+    for (const client of [a.owner, a.key]) {
+      const res = await client.get('/api/v1/members', { 'x-workspace-id': b.workspaceId });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().code).toBe('not_found');
+    }
+  });
+
+  it('lists only show the own workspace', async () => {
+    for (const [me, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      for (const client of [me.owner, me.key]) {
+        const members = (await client.get('/api/v1/members')).json().data.map((m: { id: string }) => m.id);
+        expect(members).toContain(me.memberId);
+        expect(members).not.toContain(other.memberId);
+        const invitations = (await client.get('/api/v1/invitations')).json().data.map((i: { id: string }) => i.id);
+        expect(invitations).toEqual([me.invitationId]);
+        const keys = (await client.get('/api/v1/api-keys')).json().data.map((k: { id: string }) => k.id);
+        expect(keys).toEqual([me.apiKeyId]);
+        const changes = (await client.get('/api/v1/record-changes?limit=500')).json().data;
+        expect(changes.length).toBeGreaterThan(0);
+        const recordIds = new Set(changes.map((c: { recordId: string }) => c.recordId));
+        for (const id of [other.workspaceId, other.memberId, other.invitationId, other.apiKeyId]) expect(recordIds.has(id)).toBe(false);
+        const ws = (await client.get('/api/v1/workspace')).json();
+        expect(ws.id).toBe(me.workspaceId);
+        expect((await client.get('/api/v1/me')).json().workspaces.map((w: { id: string }) => w.id)).not.toContain(other.workspaceId);
+      }
+    }
+  });
+
+  it("reading, updating or deleting the other workspace's records answers 404 and changes nothing", async () => {
+    for (const client of [a.owner, a.key]) {
+      const attempts = [
+        client.get(`/api/v1/members/${b.memberId}`),
+        client.patch(`/api/v1/members/${b.memberId}`, { role: 'admin' }),
+        client.delete(`/api/v1/members/${b.memberId}`),
+        client.delete(`/api/v1/invitations/${b.invitationId}`),
+        client.delete(`/api/v1/api-keys/${b.apiKeyId}`),
+        client.get(`/api/v1/record-changes?recordId=${b.memberId}`),
+      ];
+      const results = await Promise.all(attempts);
+      expect(results.map((r) => r.statusCode)).toEqual([404, 404, 404, 404, 404, 200]);
+      expect(results[5]?.json().data).toEqual([]);
+    }
+    const sessionAttempt = await a.owner.delete(`/api/v1/sessions/${b.sessionId}`);
+    expect(sessionAttempt.statusCode).toBe(404);
+    // B's data is intact.
+    expect((await b.owner.get(`/api/v1/members/${b.memberId}`)).json().role).toBe('member');
+    expect((await b.owner.get('/api/v1/invitations')).json().data).toHaveLength(1);
+    expect((await b.key.get('/api/v1/me')).statusCode).toBe(200);
+    expect((await b.owner.get('/api/v1/sessions')).json().data.map((s: { id: string }) => s.id)).toContain(b.sessionId);
+  });
+
+  it('a foreign id and a missing id are indistinguishable', async () => {
+    const foreign = await a.owner.get(`/api/v1/members/${b.memberId}`);
+    const missing = await a.owner.get('/api/v1/members/01a20000-0000-7000-8000-000000000000');
+    expect(foreign.statusCode).toBe(missing.statusCode);
+    expect(foreign.json().detail).toBe(missing.json().detail);
+  });
+
+  it('a user in both workspaces reaches each with X-Workspace-Id and sees only that one', async () => {
+    const email = uniqueEmail('both');
+    const inA = await addMember(a.owner, 'member', email);
+    const inv = await b.owner.post('/api/v1/invitations', { email, role: 'read_only' });
+    const token = invitationToken(inv.json().url);
+    const join = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/invitations/accept',
+      payload: { token, password: 'another good password' },
+    });
+    expect(join.statusCode).toBe(200);
+    const me = await inA.client.get('/api/v1/me');
+    expect(
+      me
+        .json()
+        .workspaces.map((w: { id: string }) => w.id)
+        .sort(),
+    ).toEqual([a.workspaceId, b.workspaceId].sort());
+    const inB = inA.client.in(b.workspaceId);
+    expect((await inB.get('/api/v1/me')).json()).toMatchObject({ workspace: { id: b.workspaceId }, role: 'read_only' });
+    const bMembers = (await inB.get('/api/v1/members')).json().data.map((m: { id: string }) => m.id);
+    expect(bMembers).toContain(b.memberId);
+    expect(bMembers).not.toContain(a.memberId);
+    expect((await inB.get(`/api/v1/members/${a.memberId}`)).statusCode).toBe(404);
+  });
+});
