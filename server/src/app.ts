@@ -24,6 +24,8 @@ import { hashToken } from './lib/tokens.ts';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { contactRoutes } from './modules/contacts/contacts.routes.ts';
+import { customFieldRoutes } from './modules/custom-fields/custom-fields.routes.ts';
 import { healthRoutes, RAPPORT_VERSION } from './modules/health/health.routes.ts';
 import { invitationRoutes } from './modules/invitations/invitations.routes.ts';
 import { memberRoutes } from './modules/members/members.routes.ts';
@@ -121,7 +123,18 @@ export async function buildApp(input: AppInput): Promise<{ app: FastifyInstance;
       api.addHook('preHandler', idempotency.preHandler);
       api.addHook('onSend', idempotency.onSend);
       api.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
-      for (const routes of [healthRoutes, authRoutes, workspaceRoutes, memberRoutes, invitationRoutes, apiKeyRoutes, auditRoutes]) {
+      const modules = [
+        healthRoutes,
+        authRoutes,
+        workspaceRoutes,
+        memberRoutes,
+        invitationRoutes,
+        apiKeyRoutes,
+        auditRoutes,
+        customFieldRoutes,
+        contactRoutes,
+      ];
+      for (const routes of modules) {
         await api.register(routes(deps));
       }
     },

@@ -14,6 +14,8 @@ const matrix: Record<Action, [boolean, boolean, boolean, boolean, boolean]> = {
   'members.remove': [true, true, false, false, false],
   'invitations.manage': [true, true, false, false, false],
   'api_keys.manage': [true, true, false, false, false],
+  'custom_fields.manage': [true, true, false, false, false],
+  'pipelines.manage': [true, true, false, false, false],
   'audit.read': [true, true, false, false, false],
   'records.read': [true, true, true, true, true],
   'records.create': [true, true, true, true, false],

@@ -15,6 +15,8 @@ type Tenant = {
   invitationId: string;
   apiKeyId: string;
   sessionId: string;
+  contactId: string;
+  customFieldId: string;
 };
 
 let t: TestApp;
@@ -28,6 +30,12 @@ async function tenant(name: string): Promise<Tenant> {
   const { client: key, id: apiKeyId } = await apiKeyClient(client);
   await client.patch('/api/v1/workspace', { name: `${name} renamed` });
   const sessions = await client.get('/api/v1/sessions');
+  const field = await client.post('/api/v1/custom-fields', { objectType: 'contact', label: 'Tier', type: 'text' });
+  const contact = await client.post('/api/v1/contacts', {
+    firstName: `${name} person`,
+    email: `someone@${name.toLowerCase()}.example`,
+    custom: { tier: name },
+  });
   return {
     owner: client,
     key,
@@ -36,6 +44,8 @@ async function tenant(name: string): Promise<Tenant> {
     invitationId: inv.json().invitation.id,
     apiKeyId,
     sessionId: sessions.json().data[0].id,
+    contactId: contact.json().id,
+    customFieldId: field.json().id,
   };
 }
 
@@ -73,6 +83,16 @@ const covered: Record<string, string> = {
   'POST /api/v1/api-keys': 'scoped',
   'DELETE /api/v1/api-keys/{id}': 'scoped',
   'GET /api/v1/record-changes': 'scoped',
+  'GET /api/v1/custom-fields': 'scoped',
+  'POST /api/v1/custom-fields': 'scoped',
+  'PATCH /api/v1/custom-fields/{id}': 'scoped',
+  'GET /api/v1/contacts': 'scoped',
+  'POST /api/v1/contacts': 'scoped',
+  'POST /api/v1/contacts/search': 'scoped',
+  'GET /api/v1/contacts/{id}': 'scoped',
+  'PATCH /api/v1/contacts/{id}': 'scoped',
+  'DELETE /api/v1/contacts/{id}': 'scoped',
+  'POST /api/v1/contacts/{id}/restore': 'scoped',
 };
 
 describe('tenant isolation', () => {
@@ -112,6 +132,16 @@ describe('tenant isolation', () => {
         const ws = (await client.get('/api/v1/workspace')).json();
         expect(ws.id).toBe(me.workspaceId);
         expect((await client.get('/api/v1/me')).json().workspaces.map((w: { id: string }) => w.id)).not.toContain(other.workspaceId);
+        const contacts = (await client.get('/api/v1/contacts')).json().data.map((c: { id: string }) => c.id);
+        expect(contacts).toEqual([me.contactId]);
+        const searched = await client.post('/api/v1/contacts/search', {
+          filterGroups: [{ filters: [{ field: 'id', operator: 'eq', value: other.contactId }] }],
+        });
+        expect(searched.json().total).toBe(0);
+        const byEmail = await client.get(`/api/v1/contacts?q=${encodeURIComponent(`someone@${other === a ? 'alpha' : 'beta'}.example`)}`);
+        expect(byEmail.json().data).toEqual([]);
+        const fields = (await client.get('/api/v1/custom-fields')).json().data.map((f: { id: string }) => f.id);
+        expect(fields).toEqual([me.customFieldId]);
       }
     }
   });
@@ -125,10 +155,18 @@ describe('tenant isolation', () => {
         client.delete(`/api/v1/invitations/${b.invitationId}`),
         client.delete(`/api/v1/api-keys/${b.apiKeyId}`),
         client.get(`/api/v1/record-changes?recordId=${b.memberId}`),
+        client.get(`/api/v1/contacts/${b.contactId}`),
+        client.patch(`/api/v1/contacts/${b.contactId}`, { firstName: 'Hijacked' }),
+        client.delete(`/api/v1/contacts/${b.contactId}`),
+        client.post(`/api/v1/contacts/${b.contactId}/restore`),
+        client.patch(`/api/v1/custom-fields/${b.customFieldId}`, { label: 'Hijacked' }),
       ];
       const results = await Promise.all(attempts);
-      expect(results.map((r) => r.statusCode)).toEqual([404, 404, 404, 404, 404, 200]);
+      expect(results.map((r) => r.statusCode)).toEqual([404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404]);
       expect(results[5]?.json().data).toEqual([]);
+      // Giving a contact to one of B's users is refused: they are not members here.
+      const linked = await client.post('/api/v1/contacts', { firstName: 'X', ownerId: (await b.owner.get('/api/v1/me')).json().user.id });
+      expect(linked.statusCode).toBe(400);
     }
     const sessionAttempt = await a.owner.delete(`/api/v1/sessions/${b.sessionId}`);
     expect(sessionAttempt.statusCode).toBe(404);
@@ -137,6 +175,9 @@ describe('tenant isolation', () => {
     expect((await b.owner.get('/api/v1/invitations')).json().data).toHaveLength(1);
     expect((await b.key.get('/api/v1/me')).statusCode).toBe(200);
     expect((await b.owner.get('/api/v1/sessions')).json().data.map((s: { id: string }) => s.id)).toContain(b.sessionId);
+    const bContact = (await b.owner.get(`/api/v1/contacts/${b.contactId}`)).json();
+    expect(bContact.firstName).toBe('Beta person');
+    expect((await b.owner.get('/api/v1/custom-fields')).json().data[0].label).toBe('Tier');
   });
 
   it('a foreign id and a missing id are indistinguishable', async () => {

@@ -3,6 +3,8 @@ import { type Database, DatabaseError, type Queryable, type QueryResult, type Ro
 
 // bigint columns (counts, sums) come back as JavaScript numbers, as they do from PGlite.
 pg.types.setTypeParser(20, (v) => Number(v));
+// Dates (no time) stay 'YYYY-MM-DD' strings, as in PGlite, instead of local-midnight Date objects.
+pg.types.setTypeParser(1082, (v) => v);
 
 function wrapError(err: unknown): never {
   const e = err as { message?: string; code?: string; detail?: string; constraint?: string };

@@ -8,7 +8,8 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 
 const { dataDir, loadDataDir, workMem } = workerData;
 
-const parsers = { 20: (v) => Number(v) };
+// bigint as a number and dates as 'YYYY-MM-DD' strings, the same as the PostgreSQL client.
+const parsers = { 20: (v) => Number(v), 1082: (v) => v };
 
 async function open() {
   const options = { extensions: { pg_trgm }, parsers };

@@ -16,6 +16,7 @@ export type Problem = {
 };
 
 const titles: Record<ErrorCode, string> = {
+  moved_permanently: 'Moved permanently',
   validation_failed: 'Validation failed',
   malformed_request: 'Malformed request',
   unauthorized: 'Authentication required',

@@ -31,9 +31,12 @@ export type RecordedWrite = {
 /**
  * Records a write in the same transaction as the write itself: a `record_changes` row with the
  * field-level diff (audit, history, timeline) and an `outbox_events` row (webhooks, workflows).
- * Returns the event id.
+ * Returns the event id and the field-level changes.
  */
-export async function recordWrite(ctx: Ctx, write: RecordedWrite): Promise<string> {
+export async function recordWrite(
+  ctx: Ctx,
+  write: RecordedWrite,
+): Promise<{ eventId: string; changes: Record<string, { from: unknown; to: unknown }> }> {
   const changes = diffFields(write.before, write.after);
   const actorId = ctx.actor.id;
   await ctx.tx.query(
@@ -51,13 +54,26 @@ export async function recordWrite(ctx: Ctx, write: RecordedWrite): Promise<strin
       ctx.requestId ?? null,
     ],
   );
-  const eventId = newId();
   const type = write.event ?? `${write.recordType}.${write.action === 'merge' ? 'merged' : `${write.action}d`}`;
-  const payload = { record: write.after ?? write.before, changes, ...write.payload };
+  const eventId = await emitEvent(ctx, {
+    type,
+    recordType: write.recordType,
+    recordId: write.recordId,
+    payload: { record: write.after ?? write.before, changes, ...write.payload },
+  });
+  return { eventId, changes };
+}
+
+/** Appends a domain event to the outbox in the caller's transaction; returns its id. */
+export async function emitEvent(
+  ctx: Ctx,
+  event: { type: string; recordType: string; recordId: string; payload: Record<string, unknown> },
+): Promise<string> {
+  const eventId = newId();
   await ctx.tx.query(
     `INSERT INTO outbox_events (workspace_id, id, type, record_type, record_id, payload, actor_type, actor_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [ctx.workspaceId, eventId, type, write.recordType, write.recordId, JSON.stringify(payload), ctx.actor.type, actorId],
+    [ctx.workspaceId, eventId, event.type, event.recordType, event.recordId, JSON.stringify(event.payload), ctx.actor.type, ctx.actor.id],
   );
   return eventId;
 }

@@ -1,5 +1,6 @@
 /** The closed set of error codes Rapport answers with; each maps to one HTTP status. */
 export const errorStatus = {
+  moved_permanently: 301,
   validation_failed: 400,
   malformed_request: 400,
   unauthorized: 401,
