@@ -93,6 +93,9 @@ const covered: Record<string, string> = {
   'PATCH /api/v1/contacts/{id}': 'scoped',
   'DELETE /api/v1/contacts/{id}': 'scoped',
   'POST /api/v1/contacts/{id}/restore': 'scoped',
+  'POST /api/v1/contacts/batch/create': 'scoped',
+  'POST /api/v1/contacts/batch/update': 'scoped',
+  'POST /api/v1/contacts/batch/upsert': 'scoped',
 };
 
 describe('tenant isolation', () => {
@@ -178,6 +181,21 @@ describe('tenant isolation', () => {
     const bContact = (await b.owner.get(`/api/v1/contacts/${b.contactId}`)).json();
     expect(bContact.firstName).toBe('Beta person');
     expect((await b.owner.get('/api/v1/custom-fields')).json().data[0].label).toBe('Tier');
+  });
+
+  it("batch writes never reach the other workspace's contacts", async () => {
+    const update = await a.owner.post('/api/v1/contacts/batch/update', {
+      inputs: [{ id: b.contactId, properties: { firstName: 'Hijacked' } }],
+    });
+    expect(update.json().results[0]).toMatchObject({ status: 'error', code: 'not_found' });
+    const upsert = await a.owner.post('/api/v1/contacts/batch/upsert', {
+      idProperty: 'email',
+      inputs: [{ email: 'someone@beta.example', firstName: 'Mine now' }],
+    });
+    expect(upsert.json().results[0].status).toBe('created');
+    expect(upsert.json().results[0].id).not.toBe(b.contactId);
+    expect((await b.owner.get(`/api/v1/contacts/${b.contactId}`)).json().firstName).toBe('Beta person');
+    await a.owner.delete(`/api/v1/contacts/${upsert.json().results[0].id}`);
   });
 
   it('a foreign id and a missing id are indistinguishable', async () => {

@@ -28,52 +28,86 @@ export type RecordedWrite = {
   payload?: Fields;
 };
 
+type Changes = Record<string, { from: unknown; to: unknown }>;
+
 /**
  * Records a write in the same transaction as the write itself: a `record_changes` row with the
  * field-level diff (audit, history, timeline) and an `outbox_events` row (webhooks, workflows).
  * Returns the event id and the field-level changes.
  */
-export async function recordWrite(
-  ctx: Ctx,
-  write: RecordedWrite,
-): Promise<{ eventId: string; changes: Record<string, { from: unknown; to: unknown }> }> {
-  const changes = diffFields(write.before, write.after);
-  const actorId = ctx.actor.id;
-  await ctx.tx.query(
-    `INSERT INTO record_changes (workspace_id, id, record_type, record_id, action, actor_type, actor_id, changes, request_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [
-      ctx.workspaceId,
-      newId(),
-      write.recordType,
-      write.recordId,
-      write.action,
-      ctx.actor.type,
-      actorId,
-      JSON.stringify(changes),
-      ctx.requestId ?? null,
-    ],
-  );
-  const type = write.event ?? `${write.recordType}.${write.action === 'merge' ? 'merged' : `${write.action}d`}`;
-  const eventId = await emitEvent(ctx, {
-    type,
-    recordType: write.recordType,
-    recordId: write.recordId,
-    payload: { record: write.after ?? write.before, changes, ...write.payload },
-  });
-  return { eventId, changes };
+export async function recordWrite(ctx: Ctx, write: RecordedWrite): Promise<{ eventId: string; changes: Changes }> {
+  const [result] = await recordWrites(ctx, [write]);
+  return result as { eventId: string; changes: Changes };
 }
 
-/** Appends a domain event to the outbox in the caller's transaction; returns its id. */
-export async function emitEvent(
-  ctx: Ctx,
-  event: { type: string; recordType: string; recordId: string; payload: Record<string, unknown> },
-): Promise<string> {
-  const eventId = newId();
+/** recordWrite for many writes at once: two multi-row statements, whatever the count (batches, imports). */
+export async function recordWrites(ctx: Ctx, writes: RecordedWrite[]): Promise<{ eventId: string; changes: Changes }[]> {
+  if (writes.length === 0) return [];
+  const results = writes.map((w) => ({ eventId: newId(), changes: diffFields(w.before, w.after) }));
+  await ctx.tx.query(
+    `INSERT INTO record_changes (workspace_id, id, record_type, record_id, action, actor_type, actor_id, changes, request_id)
+     SELECT $1, r.id, r.record_type, r.record_id, r.action, $2, $3, r.changes, $4
+     FROM unnest($5::uuid[], $6::text[], $7::uuid[], $8::text[], $9::jsonb[]) AS r (id, record_type, record_id, action, changes)`,
+    [
+      ctx.workspaceId,
+      ctx.actor.type,
+      ctx.actor.id,
+      ctx.requestId ?? null,
+      writes.map(() => newId()),
+      writes.map((w) => w.recordType),
+      writes.map((w) => w.recordId),
+      writes.map((w) => w.action),
+      results.map((r) => JSON.stringify(r.changes)),
+    ],
+  );
+  await insertEvents(
+    ctx,
+    writes.map((w, i) => ({
+      id: results[i]?.eventId as string,
+      type: w.event ?? `${w.recordType}.${w.action === 'merge' ? 'merged' : `${w.action}d`}`,
+      recordType: w.recordType,
+      recordId: w.recordId,
+      payload: { record: w.after ?? w.before, changes: results[i]?.changes, ...w.payload },
+    })),
+  );
+  return results;
+}
+
+type OutboxEvent = { id: string; type: string; recordType: string; recordId: string; payload: Record<string, unknown> };
+
+async function insertEvents(ctx: Ctx, events: OutboxEvent[]): Promise<void> {
   await ctx.tx.query(
     `INSERT INTO outbox_events (workspace_id, id, type, record_type, record_id, payload, actor_type, actor_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [ctx.workspaceId, eventId, event.type, event.recordType, event.recordId, JSON.stringify(event.payload), ctx.actor.type, ctx.actor.id],
+     SELECT $1, e.id, e.type, e.record_type, e.record_id, e.payload, $2, $3
+     FROM unnest($4::uuid[], $5::text[], $6::text[], $7::uuid[], $8::jsonb[]) AS e (id, type, record_type, record_id, payload)`,
+    [
+      ctx.workspaceId,
+      ctx.actor.type,
+      ctx.actor.id,
+      events.map((e) => e.id),
+      events.map((e) => e.type),
+      events.map((e) => e.recordType),
+      events.map((e) => e.recordId),
+      events.map((e) => JSON.stringify(e.payload)),
+    ],
   );
-  return eventId;
+}
+
+/** A domain event to append to the outbox. */
+export type NewEvent = { type: string; recordType: string; recordId: string; payload: Record<string, unknown> };
+
+/** Appends a domain event to the outbox in the caller's transaction; returns its id. */
+export async function emitEvent(ctx: Ctx, event: NewEvent): Promise<string> {
+  const id = newId();
+  await insertEvents(ctx, [{ id, ...event }]);
+  return id;
+}
+
+/** Appends many domain events in one statement. */
+export async function emitEvents(ctx: Ctx, events: NewEvent[]): Promise<void> {
+  if (events.length > 0)
+    await insertEvents(
+      ctx,
+      events.map((e) => ({ id: newId(), ...e })),
+    );
 }

@@ -20,36 +20,49 @@ export type TimelineKind = (typeof timelineKinds)[number];
 /** A record a timeline entry appears on. */
 export type TimelineTarget = { recordType: 'contact' | 'company' | 'deal'; recordId: string };
 
+/** One timeline entry to write. */
+export type NewTimelineEntry = TimelineTarget & {
+  kind: TimelineKind;
+  occurredAt?: Date;
+  data?: Record<string, unknown>;
+  activityId?: string;
+  taskId?: string;
+};
+
 /** Adds one entry to the timelines of `targets`, in the caller's transaction. */
 export async function addTimelineEntry(
   ctx: Ctx,
   targets: TimelineTarget[],
   entry: { kind: TimelineKind; occurredAt?: Date; data?: Record<string, unknown>; activityId?: string; taskId?: string },
 ): Promise<void> {
-  if (targets.length === 0) return;
-  const occurredAt = entry.occurredAt ?? new Date();
-  const params: unknown[] = [];
-  const rows = targets.map((t) => {
-    const base = params.length;
-    params.push(
-      ctx.workspaceId,
-      newId(),
-      t.recordType,
-      t.recordId,
-      entry.kind,
-      occurredAt,
-      entry.activityId ?? null,
-      entry.taskId ?? null,
-      ctx.actor.type,
-      ctx.actor.userId,
-      JSON.stringify(entry.data ?? {}),
-    );
-    return `(${Array.from({ length: 11 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
-  });
+  await addTimelineEntries(
+    ctx,
+    targets.map((t) => ({ ...entry, ...t })),
+  );
+}
+
+/** Writes many timeline entries in one statement (batches, imports). */
+export async function addTimelineEntries(ctx: Ctx, entries: NewTimelineEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const now = new Date();
   await ctx.tx.query(
     `INSERT INTO timeline_entries (workspace_id, id, record_type, record_id, kind, occurred_at, activity_id, task_id, actor_type, actor_id, data)
-     VALUES ${rows.join(', ')}`,
-    params,
+     SELECT $1, e.id, e.record_type, e.record_id, e.kind, e.occurred_at, e.activity_id, e.task_id, $2, $3, e.data
+     FROM unnest($4::uuid[], $5::text[], $6::uuid[], $7::text[], $8::timestamptz[], $9::uuid[], $10::uuid[], $11::jsonb[])
+       AS e (id, record_type, record_id, kind, occurred_at, activity_id, task_id, data)`,
+    [
+      ctx.workspaceId,
+      ctx.actor.type,
+      ctx.actor.userId,
+      entries.map(() => newId()),
+      entries.map((e) => e.recordType),
+      entries.map((e) => e.recordId),
+      entries.map((e) => e.kind),
+      entries.map((e) => e.occurredAt ?? now),
+      entries.map((e) => e.activityId ?? null),
+      entries.map((e) => e.taskId ?? null),
+      entries.map((e) => JSON.stringify(e.data ?? {})),
+    ],
   );
 }
 

@@ -70,34 +70,61 @@ export type ContactValues = Pick<ContactRow, (typeof contactColumns)[number]>;
 /** The columns a contact SELECT returns, over alias `c`. */
 export const contactSelect = `c.workspace_id, c.id, ${contactColumns.map((k) => `c.${k}`).join(', ')}, c.version, c.created_at, c.updated_at, c.last_activity_at, c.deleted_at, c.merged_into`;
 
-const jsonColumns = new Set(['emails', 'phones', 'utm', 'address', 'consent', 'custom']);
-const bind = (v: ContactValues) => contactColumns.map((k) => (jsonColumns.has(k) ? JSON.stringify(v[k]) : v[k]));
+/** The SQL type of each writable column inside jsonb_to_recordset (arrays travel as JSON). */
+const recordsetTypes: Record<(typeof contactColumns)[number], string> = {
+  first_name: 'text',
+  last_name: 'text',
+  email: 'text',
+  emails: 'jsonb',
+  email_list: 'jsonb',
+  phone: 'text',
+  phones: 'jsonb',
+  phone_list: 'jsonb',
+  job_title: 'text',
+  owner_id: 'uuid',
+  lifecycle_stage: 'text',
+  lifecycle_changed_at: 'timestamptz',
+  lead_source: 'text',
+  utm: 'jsonb',
+  tags: 'jsonb',
+  address: 'jsonb',
+  timezone: 'text',
+  consent: 'jsonb',
+  external_id: 'text',
+  custom: 'jsonb',
+};
+const arrayColumns = new Set(['email_list', 'phone_list', 'tags']);
+const fromRecord = (k: string) => (arrayColumns.has(k) ? `ARRAY(SELECT jsonb_array_elements_text(r.${k}))` : `r.${k}`);
+const recordsetShape = `r (id uuid, version integer, ${contactColumns.map((k) => `${k} ${recordsetTypes[k]}`).join(', ')})`;
 
-/** Inserts a contact. */
-export async function insertContactRow(db: Queryable, workspaceId: string, id: string, values: ContactValues): Promise<ContactRow> {
-  const placeholders = contactColumns.map((_, i) => `$${i + 3}`).join(', ');
+/** One row to write: its id, the version it must still have (updates), and its values. */
+export type ContactWriteRow = { id: string; version?: number; values: ContactValues };
+
+const toRecordset = (rows: ContactWriteRow[]) => JSON.stringify(rows.map((r) => ({ id: r.id, version: r.version ?? null, ...r.values })));
+
+/** Inserts many contacts in one statement. */
+export async function insertContactRows(db: Queryable, workspaceId: string, rows: ContactWriteRow[]): Promise<ContactRow[]> {
+  if (rows.length === 0) return [];
   const res = await db.query<ContactRow>(
-    `INSERT INTO contacts AS c (workspace_id, id, ${contactColumns.join(', ')}) VALUES ($1, $2, ${placeholders}) RETURNING ${contactSelect}`,
-    [workspaceId, id, ...bind(values)],
+    `INSERT INTO contacts AS c (workspace_id, id, ${contactColumns.join(', ')})
+     SELECT $1, r.id, ${contactColumns.map(fromRecord).join(', ')} FROM jsonb_to_recordset($2::jsonb) AS ${recordsetShape}
+     RETURNING ${contactSelect}`,
+    [workspaceId, toRecordset(rows)],
   );
-  return res.rows[0] as ContactRow;
+  return res.rows;
 }
 
-/** Saves a contact's values if its version is still `version`; undefined when it changed meanwhile. */
-export async function updateContactRow(
-  db: Queryable,
-  workspaceId: string,
-  id: string,
-  version: number,
-  values: ContactValues,
-): Promise<ContactRow | undefined> {
-  const sets = contactColumns.map((k, i) => `${k} = $${i + 4}`).join(', ');
+/** Saves many contacts in one statement, each only if its version is unchanged; returns those saved. */
+export async function updateContactRows(db: Queryable, workspaceId: string, rows: ContactWriteRow[]): Promise<ContactRow[]> {
+  if (rows.length === 0) return [];
   const res = await db.query<ContactRow>(
-    `UPDATE contacts c SET ${sets}, version = version + 1, updated_at = now()
-     WHERE workspace_id = $1 AND id = $2 AND version = $3 RETURNING ${contactSelect}`,
-    [workspaceId, id, version, ...bind(values)],
+    `UPDATE contacts c SET ${contactColumns.map((k) => `${k} = ${fromRecord(k)}`).join(', ')}, version = c.version + 1, updated_at = now()
+     FROM jsonb_to_recordset($2::jsonb) AS ${recordsetShape}
+     WHERE c.workspace_id = $1 AND c.id = r.id AND c.version = r.version
+     RETURNING ${contactSelect}`,
+    [workspaceId, toRecordset(rows)],
   );
-  return res.rows[0];
+  return res.rows;
 }
 
 /** A contact by id, including deleted and merged-away ones (callers decide what those mean). */
@@ -142,27 +169,26 @@ export async function companyLinksOf(db: Queryable, workspaceId: string, contact
   return res.rows;
 }
 
-/** Replaces a contact's company links. */
+/** Replaces the company links of the given contacts (each entry: a contact and its full new set). */
 export async function replaceCompanyLinks(
   db: Queryable,
   workspaceId: string,
-  contactId: string,
-  links: { companyId: string; title: string | null; role: string | null; primary: boolean }[],
+  sets: { contactId: string; links: { companyId: string; title: string | null; role: string | null; primary: boolean }[] }[],
 ): Promise<void> {
-  await db.query('DELETE FROM contact_companies WHERE workspace_id = $1 AND contact_id = $2', [workspaceId, contactId]);
-  if (links.length === 0) return;
+  if (sets.length === 0) return;
+  await db.query('DELETE FROM contact_companies WHERE workspace_id = $1 AND contact_id = ANY($2::uuid[])', [
+    workspaceId,
+    sets.map((s) => s.contactId),
+  ]);
+  const rows = sets.flatMap((s) =>
+    s.links.map((l) => ({ contact_id: s.contactId, company_id: l.companyId, title: l.title, role: l.role, is_primary: l.primary })),
+  );
+  if (rows.length === 0) return;
   await db.query(
     `INSERT INTO contact_companies (workspace_id, contact_id, company_id, title, role, is_primary)
-     SELECT $1, $2, l.company_id, l.title, l.role, l.is_primary
-     FROM unnest($3::uuid[], $4::text[], $5::text[], $6::boolean[]) AS l (company_id, title, role, is_primary)`,
-    [
-      workspaceId,
-      contactId,
-      links.map((l) => l.companyId),
-      links.map((l) => l.title),
-      links.map((l) => l.role),
-      links.map((l) => l.primary),
-    ],
+     SELECT $1, r.contact_id, r.company_id, r.title, r.role, r.is_primary
+     FROM jsonb_to_recordset($2::jsonb) AS r (contact_id uuid, company_id uuid, title text, role text, is_primary boolean)`,
+    [workspaceId, JSON.stringify(rows)],
   );
 }
 
@@ -179,8 +205,8 @@ export async function existingCompanyIds(db: Queryable, workspaceId: string, ids
 /** Appends consent changes to the consent history. */
 export async function insertConsentEvents(
   db: Queryable,
+  workspaceId: string,
   rows: {
-    workspaceId: string;
     id: string;
     contactId: string;
     channel: string;
@@ -192,11 +218,11 @@ export async function insertConsentEvents(
     actorId: string | null;
   }[],
 ): Promise<void> {
-  for (const r of rows) {
-    await db.query(
-      `INSERT INTO consent_events (workspace_id, id, contact_id, channel, state, method, source, text_version, actor_type, actor_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [r.workspaceId, r.id, r.contactId, r.channel, r.state, r.method, r.source, r.textVersion, r.actorType, r.actorId],
-    );
-  }
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO consent_events (workspace_id, id, contact_id, channel, state, method, source, text_version, actor_type, actor_id)
+     SELECT $1, r.id, r."contactId", r.channel, r.state, r.method, r.source, r."textVersion", r."actorType", r."actorId"
+     FROM jsonb_to_recordset($2::jsonb) AS r (id uuid, "contactId" uuid, channel text, state text, method text, source text, "textVersion" text, "actorType" text, "actorId" uuid)`,
+    [workspaceId, JSON.stringify(rows)],
+  );
 }

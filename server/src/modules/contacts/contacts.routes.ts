@@ -5,9 +5,9 @@ import { ifMatchVersion, inWorkspace, setEtag } from '../../http/route-kit.ts';
 import { idParams } from '../../http/schemas.ts';
 import { project } from '../../lib/projection.ts';
 import { parseSortParam } from '../../lib/record-list.ts';
+import { batchCreateBody, batchResultSchema, batchUpdateBody, batchUpsertBody, batchWriteContacts } from './contacts.batch.ts';
 import { contactSchema, contactWriteSchema, getQuery, listQuery, searchBody } from './contacts.schema.ts';
 import {
-  contactViews,
   createContact,
   deleteContact,
   getContact,
@@ -16,6 +16,7 @@ import {
   searchContacts,
   updateContact,
 } from './contacts.service.ts';
+import { contactViews } from './contacts.write.ts';
 
 const tags = ['Contacts'];
 const page = z
@@ -75,6 +76,56 @@ export function contactRoutes(deps: Deps): FastifyPluginAsyncZod {
         });
         setEtag(reply, row.version);
         return reply.code(201).header('location', `/api/v1/contacts/${row.id}`).send(view);
+      },
+    );
+
+    const summarise = (results: Awaited<ReturnType<typeof batchWriteContacts>>['results']) => ({
+      created: results.filter((r) => r.status === 'created').length,
+      updated: results.filter((r) => r.status === 'updated').length,
+      failed: results.filter((r) => r.status === 'error').length,
+      results,
+    });
+
+    app.post(
+      '/contacts/batch/create',
+      {
+        schema: {
+          tags,
+          summary: 'Create up to 1,000 contacts; bad items are reported and skipped',
+          body: batchCreateBody,
+          response: { 200: batchResultSchema },
+        },
+      },
+      async (request) => {
+        const { results } = await inWorkspace(deps.db, request, (ctx) => batchWriteContacts(ctx, { mode: 'create' }, request.body.inputs));
+        return summarise(results);
+      },
+    );
+
+    app.post(
+      '/contacts/batch/update',
+      { schema: { tags, summary: 'Update up to 1,000 contacts by id', body: batchUpdateBody, response: { 200: batchResultSchema } } },
+      async (request) => {
+        const { inputs } = request.body;
+        const { results } = await inWorkspace(deps.db, request, (ctx) => batchWriteContacts(ctx, { mode: 'update', inputs }, inputs));
+        return summarise(results);
+      },
+    );
+
+    app.post(
+      '/contacts/batch/upsert',
+      {
+        schema: {
+          tags,
+          summary: 'Create or update up to 1,000 contacts, matched by email or external id',
+          body: batchUpsertBody,
+          response: { 200: batchResultSchema },
+        },
+      },
+      async (request) => {
+        const { idProperty, inputs } = request.body;
+        const { results } = await inWorkspace(deps.db, request, (ctx) => batchWriteContacts(ctx, { mode: 'upsert', idProperty }, inputs));
+        return summarise(results);
       },
     );
 

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMember, type Client, createTestApp, signUp, type TestApp } from '../../../test/helpers.ts';
+
+let t: TestApp;
+let owner: Client;
+let workspaceId: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  const s = await signUp(t.app);
+  owner = s.client;
+  workspaceId = s.workspaceId;
+});
+afterAll(() => t.close());
+
+const count = async (sql: string, params: unknown[] = []) => Number((await t.db.query<{ n: number }>(sql, params)).rows[0]?.n);
+
+describe('batch create', () => {
+  it('writes the good items and reports each bad one without writing it', async () => {
+    const before = await count('SELECT count(*) AS n FROM contacts WHERE workspace_id = $1', [workspaceId]);
+    const res = await owner.post('/api/v1/contacts/batch/create', {
+      inputs: [
+        { firstName: 'Good', email: 'good1@batch.example' },
+        { firstName: 'Bad', email: 'not an email' },
+        { firstName: 'Also good', email: 'good2@batch.example', tags: ['x'] },
+        { firstName: 42 },
+        { firstName: 'Unknown field', shoeSize: 44 },
+      ],
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ created: 2, updated: 0, failed: 3 });
+    expect(body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'error', 'created', 'error', 'error']);
+    expect(body.results[1].errors).toEqual([{ field: 'body.email', message: 'Not a valid email address' }]);
+    expect(body.results[3].errors[0].field).toBe('body.firstName');
+    expect(body.results[4].errors[0]).toMatchObject({ field: 'body.shoeSize', message: 'Unknown field' });
+    expect(await count('SELECT count(*) AS n FROM contacts WHERE workspace_id = $1', [workspaceId])).toBe(before + 2);
+    const created = await owner.get(`/api/v1/contacts/${body.results[2].id}`);
+    expect(created.json()).toMatchObject({ firstName: 'Also good', email: 'good2@batch.example', tags: ['x'] });
+    // Each written record is audited and has its event and timeline entry; the bad ones have none.
+    const ids = [body.results[0].id, body.results[2].id];
+    expect(await count('SELECT count(*) AS n FROM record_changes WHERE record_id = ANY($1::uuid[])', [ids])).toBe(2);
+    expect(
+      await count("SELECT count(*) AS n FROM outbox_events WHERE record_id = ANY($1::uuid[]) AND type = 'contact.created'", [ids]),
+    ).toBe(2);
+    expect(await count("SELECT count(*) AS n FROM timeline_entries WHERE record_id = ANY($1::uuid[]) AND kind = 'created'", [ids])).toBe(2);
+  });
+
+  it('refuses more than 1,000 items as a whole', async () => {
+    const inputs = Array.from({ length: 1001 }, (_, i) => ({ firstName: `N${i}` }));
+    const res = await owner.post('/api/v1/contacts/batch/create', { inputs });
+    expect(res.statusCode).toBe(400);
+  });
+});
+
+describe('batch upsert', () => {
+  it('matches on the normalised email: re-sending the same rows creates nothing new', async () => {
+    const inputs = Array.from({ length: 50 }, (_, i) => ({ firstName: `Up${i}`, email: `up${i}@upsert.example`, lifecycleStage: 'lead' }));
+    const first = await owner.post('/api/v1/contacts/batch/upsert', { idProperty: 'email', inputs });
+    expect(first.json()).toMatchObject({ created: 50, updated: 0, failed: 0 });
+    const again = inputs.map((c, i) => ({ ...c, email: `  UP${i}@Upsert.Example `, jobTitle: i === 7 ? 'Buyer' : undefined }));
+    const second = await owner.post('/api/v1/contacts/batch/upsert', { idProperty: 'email', inputs: again });
+    expect(second.json()).toMatchObject({ created: 0, updated: 50, failed: 0 });
+    expect(second.json().results.map((r: { id: string }) => r.id)).toEqual(first.json().results.map((r: { id: string }) => r.id));
+    expect(await count("SELECT count(*) AS n FROM contacts WHERE workspace_id = $1 AND email LIKE '%@upsert.example'", [workspaceId])).toBe(
+      50,
+    );
+    const seven = await owner.get(`/api/v1/contacts/${first.json().results[7].id}`);
+    expect(seven.json().jobTitle).toBe('Buyer');
+    expect(seven.headers.etag).toBe('"2"');
+  });
+
+  it('applies items naming the same contact in order, as one contact', async () => {
+    const res = await owner.post('/api/v1/contacts/batch/upsert', {
+      idProperty: 'email',
+      inputs: [
+        { firstName: 'Twice', email: 'twice@upsert.example' },
+        { email: 'TWICE@upsert.example', lastName: 'Over', tags: ['again'] },
+      ],
+    });
+    const body = res.json();
+    expect(body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'updated']);
+    expect(body.results[0].id).toBe(body.results[1].id);
+    const c = (await owner.get(`/api/v1/contacts/${body.results[0].id}`)).json();
+    expect(c).toMatchObject({ firstName: 'Twice', lastName: 'Over', tags: ['again'] });
+  });
+
+  it('upserts by external id and reports an item without one', async () => {
+    const res = await owner.post('/api/v1/contacts/batch/upsert', {
+      idProperty: 'externalId',
+      inputs: [{ firstName: 'Ext', externalId: 'crm-1' }, { firstName: 'NoExt' }],
+    });
+    expect(res.json().results[1]).toMatchObject({ status: 'error', errors: [{ field: 'body.externalId' }] });
+    const again = await owner.post('/api/v1/contacts/batch/upsert', {
+      idProperty: 'externalId',
+      inputs: [{ externalId: 'crm-1', jobTitle: 'VP' }],
+    });
+    expect(again.json().results[0]).toMatchObject({ status: 'updated', id: res.json().results[0].id });
+  });
+});
+
+describe('batch update', () => {
+  it('updates by id, reports unknown ids and contacts the caller may not edit', async () => {
+    const member = await addMember(owner, 'member');
+    const mine = (await member.client.post('/api/v1/contacts', { firstName: 'Mine' })).json();
+    const theirs = (await owner.post('/api/v1/contacts', { firstName: 'Theirs' })).json();
+    const res = await member.client.post('/api/v1/contacts/batch/update', {
+      inputs: [
+        { id: mine.id, properties: { jobTitle: 'Lead' } },
+        { id: theirs.id, properties: { jobTitle: 'Hijack' } },
+        { id: '01a20000-0000-7000-8000-000000000000', properties: { jobTitle: 'Ghost' } },
+      ],
+    });
+    expect(res.json().results.map((r: { status: string; code?: string }) => r.code ?? r.status)).toEqual([
+      'updated',
+      'forbidden',
+      'not_found',
+    ]);
+    expect((await owner.get(`/api/v1/contacts/${theirs.id}`)).json().jobTitle).toBeNull();
+    expect((await owner.get(`/api/v1/contacts/${mine.id}`)).json().jobTitle).toBe('Lead');
+  });
+});

@@ -1,0 +1,138 @@
+import type { Ctx } from '../../context.ts';
+import { isUniqueViolation } from '../../db/database.ts';
+import { emitEvents, type NewEvent, recordWrites } from '../../lib/audit.ts';
+import { AppError } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { addTimelineEntries, type NewTimelineEntry, visibleChanges } from '../../records/timeline.ts';
+import type { ContactPlan } from './contacts.plan.ts';
+import { type ContactView, contactView } from './contacts.presenter.ts';
+import {
+  type ContactRow,
+  companyLinksOf,
+  insertConsentEvents,
+  insertContactRows,
+  replaceCompanyLinks,
+  updateContactRows,
+} from './contacts.repo.ts';
+
+/** One planned write: a new contact (no `current`) or an update of `current`. */
+export type ContactWriteItem = { id: string; plan: ContactPlan; current?: ContactRow };
+
+/** Loads the views (row + company links) of contacts, for presenting and auditing. */
+export async function contactViews(ctx: Ctx, rows: ContactRow[]): Promise<ContactView[]> {
+  const links = await companyLinksOf(
+    ctx.tx,
+    ctx.workspaceId,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) =>
+    contactView(
+      r,
+      links.filter((l) => l.contact_id === r.id),
+    ),
+  );
+}
+
+/** The fields an audit diff compares (not timestamps or bookkeeping). */
+export function auditFields(view: ContactView | undefined): Record<string, unknown> {
+  if (!view) return {};
+  const { createdAt: _c, updatedAt: _u, lastActivityAt: _l, lifecycleChangedAt: _lc, id: _id, name: _n, ...rest } = view;
+  return rest;
+}
+
+function externalIdTaken(err: unknown): never {
+  if (isUniqueViolation(err, 'contacts_external_id_key')) {
+    throw new AppError('conflict', 'Another contact has this external id', [{ field: 'body.externalId', message: 'Already used' }]);
+  }
+  throw err;
+}
+
+/**
+ * Writes planned contacts with a fixed number of statements whatever their count: the rows,
+ * company links, consent history, audit rows and events, and timeline entries. Updates are
+ * conditional on the version each was planned from; if any changed meanwhile the whole call
+ * fails with 412 and nothing is written. Returns the saved rows in the order of `items`.
+ */
+export async function applyContactWrites(ctx: Ctx, items: ContactWriteItem[]): Promise<ContactRow[]> {
+  const creates = items.filter((i) => !i.current);
+  const updates = items.filter((i) => i.current);
+  const beforeViews = await contactViews(
+    ctx,
+    updates.map((u) => u.current as ContactRow),
+  );
+  const inserted = await insertContactRows(
+    ctx.tx,
+    ctx.workspaceId,
+    creates.map((c) => ({ id: c.id, values: c.plan.values })),
+  ).catch(externalIdTaken);
+  const updated = await updateContactRows(
+    ctx.tx,
+    ctx.workspaceId,
+    updates.map((u) => ({ id: u.id, version: u.current?.version, values: u.plan.values })),
+  ).catch(externalIdTaken);
+  if (updated.length !== updates.length) {
+    const stale = updates.find((u) => !updated.some((r) => r.id === u.id));
+    throw new AppError('precondition_failed', `Contact ${stale?.id} changed while this request ran; retry it`);
+  }
+  await replaceCompanyLinks(
+    ctx.tx,
+    ctx.workspaceId,
+    items.filter((i) => i.plan.companies).map((i) => ({ contactId: i.id, links: i.plan.companies ?? [] })),
+  );
+  await insertConsentEvents(
+    ctx.tx,
+    ctx.workspaceId,
+    items.flatMap((i) =>
+      i.plan.consent.map((c) => ({
+        id: newId(),
+        contactId: i.id,
+        channel: c.channel,
+        state: c.state,
+        method: c.method,
+        source: c.source,
+        textVersion: c.textVersion,
+        actorType: ctx.actor.type,
+        actorId: ctx.actor.userId,
+      })),
+    ),
+  );
+  const byId = new Map([...inserted, ...updated].map((r) => [r.id, r]));
+  const rows = items.map((i) => byId.get(i.id) as ContactRow);
+  const afterViews = new Map((await contactViews(ctx, rows)).map((v) => [v.id, v]));
+  const beforeById = new Map(beforeViews.map((v) => [v.id, v]));
+  const results = await recordWrites(
+    ctx,
+    items.map((i) => ({
+      recordType: 'contact',
+      recordId: i.id,
+      action: i.current ? ('update' as const) : ('create' as const),
+      before: i.current ? auditFields(beforeById.get(i.id)) : null,
+      after: auditFields(afterViews.get(i.id)),
+    })),
+  );
+  const timeline: NewTimelineEntry[] = [];
+  const lifecycleEvents: NewEvent[] = [];
+  items.forEach((item, n) => {
+    const target = { recordType: 'contact' as const, recordId: item.id };
+    const row = byId.get(item.id) as ContactRow;
+    if (!item.current) {
+      timeline.push({ ...target, kind: 'created', data: { name: afterViews.get(item.id)?.name } });
+      return;
+    }
+    if (item.current.lifecycle_stage !== row.lifecycle_stage) {
+      const change = { from: item.current.lifecycle_stage, to: row.lifecycle_stage };
+      timeline.push({ ...target, kind: 'lifecycle_change', data: change });
+      lifecycleEvents.push({
+        type: 'contact.lifecycle_stage_changed',
+        recordType: 'contact',
+        recordId: item.id,
+        payload: { ...change, record: afterViews.get(item.id) },
+      });
+    }
+    const shown = visibleChanges(results[n]?.changes ?? {}, ['lifecycleStage']);
+    if (shown) timeline.push({ ...target, kind: 'field_change', data: { changes: shown } });
+  });
+  await addTimelineEntries(ctx, timeline);
+  await emitEvents(ctx, lifecycleEvents);
+  return rows;
+}
