@@ -24,6 +24,7 @@ import { hashToken } from './lib/tokens.ts';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { bulkJobRoutes } from './modules/bulk-jobs/bulk-jobs.routes.ts';
 import { contactRoutes } from './modules/contacts/contacts.routes.ts';
 import { customFieldRoutes } from './modules/custom-fields/custom-fields.routes.ts';
 import { healthRoutes, RAPPORT_VERSION } from './modules/health/health.routes.ts';
@@ -133,6 +134,7 @@ export async function buildApp(input: AppInput): Promise<{ app: FastifyInstance;
         auditRoutes,
         customFieldRoutes,
         contactRoutes,
+        bulkJobRoutes,
       ];
       for (const routes of modules) {
         await api.register(routes(deps));

@@ -9,6 +9,8 @@ import { consumersFor } from './jobs/consumers.ts';
 import { scheduleMaintenance } from './jobs/maintenance.ts';
 import { startOutbox } from './jobs/outbox.ts';
 import { Queue } from './jobs/queue.ts';
+import { ensureQueues } from './jobs/queues.ts';
+import { BULK_QUEUE, bulkJobPayload, runBulkJob } from './modules/bulk-jobs/bulk-jobs.service.ts';
 
 /** A running Rapport node; `stop` shuts it down in order (HTTP, jobs, database). */
 export type RunningNode = { app: FastifyInstance; deps: Deps; url: string | null; stop(): Promise<void> };
@@ -17,6 +19,13 @@ export type RunningNode = { app: FastifyInstance; deps: Deps; url: string | null
 export async function startWorker(deps: Deps): Promise<() => Promise<void>> {
   const stopOutbox = await startOutbox(deps, consumersFor(deps));
   await scheduleMaintenance(deps);
+  await deps.queue.work({
+    name: BULK_QUEUE,
+    payload: bulkJobPayload,
+    batchSize: 1,
+    retryLimit: 5,
+    handle: (job) => runBulkJob(deps.db, job),
+  });
   return stopOutbox;
 }
 
@@ -34,6 +43,7 @@ export async function startNode(config: Config, options: { http: boolean; worker
   }
   const queue = new Queue(db);
   await queue.start();
+  await ensureQueues(queue);
   const { app, deps } = await buildApp({ config, db, queue });
   const stopWorker = options.worker ? await startWorker(deps) : async () => {};
   let url: string | null = null;

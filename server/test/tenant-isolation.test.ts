@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureQueues } from '../src/jobs/queues.ts';
+import { runBulkJob } from '../src/modules/bulk-jobs/bulk-jobs.service.ts';
 import { addMember, apiKeyClient, type Client, createTestApp, invitationToken, signUp, type TestApp, uniqueEmail } from './helpers.ts';
 
 /**
@@ -96,6 +98,9 @@ const covered: Record<string, string> = {
   'POST /api/v1/contacts/batch/create': 'scoped',
   'POST /api/v1/contacts/batch/update': 'scoped',
   'POST /api/v1/contacts/batch/upsert': 'scoped',
+  'POST /api/v1/bulk-jobs': 'scoped',
+  'GET /api/v1/bulk-jobs': 'scoped',
+  'GET /api/v1/bulk-jobs/{id}': 'scoped',
 };
 
 describe('tenant isolation', () => {
@@ -196,6 +201,20 @@ describe('tenant isolation', () => {
     expect(upsert.json().results[0].id).not.toBe(b.contactId);
     expect((await b.owner.get(`/api/v1/contacts/${b.contactId}`)).json().firstName).toBe('Beta person');
     await a.owner.delete(`/api/v1/contacts/${upsert.json().results[0].id}`);
+  });
+
+  it("a bulk job only ever selects its own workspace's records", async () => {
+    await t.deps.queue.start();
+    await ensureQueues(t.deps.queue);
+    const filterGroups = [{ filters: [{ field: 'firstName', operator: 'contains', value: 'person' }] }];
+    const res = await a.owner.post('/api/v1/bulk-jobs', { objectType: 'contact', operation: 'update', filterGroups, patch: { jobTitle: 'Bulk' } });
+    expect(res.statusCode).toBe(202);
+    await runBulkJob(t.db, { workspaceId: a.workspaceId, jobId: res.json().id });
+    expect((await a.owner.get(`/api/v1/bulk-jobs/${res.json().id}`)).json()).toMatchObject({ status: 'completed', processed: 1 });
+    expect((await b.owner.get(`/api/v1/bulk-jobs/${res.json().id}`)).statusCode).toBe(404);
+    expect((await b.owner.get('/api/v1/bulk-jobs')).json().data).toEqual([]);
+    expect((await b.owner.get(`/api/v1/contacts/${b.contactId}`)).json().jobTitle).toBeNull();
+    expect((await a.owner.get(`/api/v1/contacts/${a.contactId}`)).json().jobTitle).toBe('Bulk');
   });
 
   it('a foreign id and a missing id are indistinguishable', async () => {

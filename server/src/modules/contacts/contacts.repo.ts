@@ -136,14 +136,23 @@ export async function findContactRow(db: Queryable, workspaceId: string, id: str
   return res.rows[0];
 }
 
-/** Marks a contact deleted (trash) or restores it. */
-export async function setContactDeleted(db: Queryable, workspaceId: string, id: string, deleted: boolean): Promise<ContactRow | undefined> {
+/** Marks contacts deleted (trash) or restores them; returns the rows changed. */
+export async function setContactsDeleted(db: Queryable, workspaceId: string, ids: string[], deleted: boolean): Promise<ContactRow[]> {
   const res = await db.query<ContactRow>(
     `UPDATE contacts c SET deleted_at = ${deleted ? 'now()' : 'NULL'}, version = version + 1, updated_at = now()
-     WHERE workspace_id = $1 AND id = $2 RETURNING ${contactSelect}`,
-    [workspaceId, id],
+     WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND (deleted_at IS NULL) = $3 RETURNING ${contactSelect}`,
+    [workspaceId, ids, deleted],
   );
-  return res.rows[0];
+  return res.rows;
+}
+
+/** Live contacts by id. */
+export async function findLiveContactRows(db: Queryable, workspaceId: string, ids: string[]): Promise<ContactRow[]> {
+  const res = await db.query<ContactRow>(
+    `SELECT ${contactSelect} FROM contacts c WHERE c.workspace_id = $1 AND c.id = ANY($2::uuid[]) AND c.deleted_at IS NULL AND c.merged_into IS NULL ORDER BY c.id`,
+    [workspaceId, ids],
+  );
+  return res.rows;
 }
 
 /** A contact's company links with the companies' names, primary first. */

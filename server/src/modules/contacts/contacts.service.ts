@@ -1,13 +1,13 @@
 import type { Ctx } from '../../context.ts';
-import { recordWrite } from '../../lib/audit.ts';
+import { recordWrite, recordWrites } from '../../lib/audit.ts';
 import { AppError, notFound, staleWrite } from '../../lib/errors.ts';
 import type { FieldDef, FilterGroups } from '../../lib/filters.ts';
 import { newId } from '../../lib/ids.ts';
 import { listRecords, type Sort } from '../../lib/record-list.ts';
 import { escapeLike, type SqlParams } from '../../lib/sql-params.ts';
-import { authorize } from '../../policies.ts';
+import { authorize, can } from '../../policies.ts';
 import { contactType } from '../../records/record-types.ts';
-import { addTimelineEntry } from '../../records/timeline.ts';
+import { addTimelineEntries, addTimelineEntry } from '../../records/timeline.ts';
 import { listCustomFieldRows } from '../custom-fields/custom-fields.repo.ts';
 import { customFieldDefs } from '../custom-fields/custom-fields.values.ts';
 import { findWorkspace } from '../workspaces/workspaces.repo.ts';
@@ -15,7 +15,7 @@ import { defaultWorkspaceSettings } from '../workspaces/workspaces.schema.ts';
 import { normaliseEmail, normalisePhone } from './contacts.normalize.ts';
 import { contactWriteEnv, planContact } from './contacts.plan.ts';
 import type { ContactView } from './contacts.presenter.ts';
-import { type ContactRow, contactSelect, findContactRow, setContactDeleted } from './contacts.repo.ts';
+import { type ContactRow, contactSelect, findContactRow, findLiveContactRows, setContactsDeleted } from './contacts.repo.ts';
 import type { ContactWrite } from './contacts.schema.ts';
 import { applyContactWrites, auditFields, contactViews } from './contacts.write.ts';
 
@@ -63,10 +63,39 @@ export async function deleteContact(ctx: Ctx, input: { id: string; expectedVersi
   const current = await getContact(ctx, input.id);
   authorize(ctx, 'records.delete', { ownerId: current.owner_id });
   if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) throw staleWrite(current.version);
-  await setContactDeleted(ctx.tx, ctx.workspaceId, current.id, true);
-  const [view] = await contactViews(ctx, [current]);
-  await recordWrite(ctx, { recordType: 'contact', recordId: current.id, action: 'delete', before: auditFields(view), after: null });
-  await addTimelineEntry(ctx, [{ recordType: 'contact', recordId: current.id }], { kind: 'deleted' });
+  await trashContacts(ctx, [current]);
+}
+
+/** Moves the live contacts among `ids` that the caller may delete to the trash; reports the others. */
+export async function deleteContacts(ctx: Ctx, ids: string[]): Promise<{ deleted: string[]; failed: { id: string; code: string }[] }> {
+  const rows = await findLiveContactRows(ctx.tx, ctx.workspaceId, ids);
+  const allowed = rows.filter((r) => can(ctx, 'records.delete', { ownerId: r.owner_id }));
+  await trashContacts(ctx, allowed);
+  const found = new Set(rows.map((r) => r.id));
+  const ok = new Set(allowed.map((r) => r.id));
+  return {
+    deleted: [...ok],
+    failed: ids.filter((id) => !ok.has(id)).map((id) => ({ id, code: found.has(id) ? 'forbidden' : 'not_found' })),
+  };
+}
+
+async function trashContacts(ctx: Ctx, rows: ContactRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const views = await contactViews(ctx, rows);
+  await setContactsDeleted(
+    ctx.tx,
+    ctx.workspaceId,
+    rows.map((r) => r.id),
+    true,
+  );
+  await recordWrites(
+    ctx,
+    views.map((v) => ({ recordType: 'contact', recordId: v.id, action: 'delete' as const, before: auditFields(v), after: null })),
+  );
+  await addTimelineEntries(
+    ctx,
+    rows.map((r) => ({ recordType: 'contact' as const, recordId: r.id, kind: 'deleted' as const })),
+  );
 }
 
 /** Takes a contact back out of the trash. */
@@ -74,7 +103,7 @@ export async function restoreContact(ctx: Ctx, id: string): Promise<ContactRow> 
   const current = await findContactRow(ctx.tx, ctx.workspaceId, id);
   if (!current?.deleted_at || current.merged_into) throw notFound('Deleted contact');
   authorize(ctx, 'records.delete', { ownerId: current.owner_id });
-  const row = await setContactDeleted(ctx.tx, ctx.workspaceId, id, false);
+  const [row] = await setContactsDeleted(ctx.tx, ctx.workspaceId, [id], false);
   if (!row) throw notFound('Deleted contact');
   const [view] = await contactViews(ctx, [row]);
   await recordWrite(ctx, { recordType: 'contact', recordId: id, action: 'restore', before: null, after: auditFields(view) });
