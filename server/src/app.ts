@@ -30,6 +30,7 @@ import { customFieldRoutes } from './modules/custom-fields/custom-fields.routes.
 import { healthRoutes, RAPPORT_VERSION } from './modules/health/health.routes.ts';
 import { invitationRoutes } from './modules/invitations/invitations.routes.ts';
 import { memberRoutes } from './modules/members/members.routes.ts';
+import { trashRoutes } from './modules/trash/trash.routes.ts';
 import { workspaceRoutes } from './modules/workspaces/workspaces.routes.ts';
 
 /** What buildApp needs; the mailer defaults to the one the config describes. */
@@ -135,6 +136,7 @@ export async function buildApp(input: AppInput): Promise<{ app: FastifyInstance;
         customFieldRoutes,
         contactRoutes,
         bulkJobRoutes,
+        trashRoutes,
       ];
       for (const routes of modules) {
         await api.register(routes(deps));

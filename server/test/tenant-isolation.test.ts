@@ -101,6 +101,7 @@ const covered: Record<string, string> = {
   'POST /api/v1/bulk-jobs': 'scoped',
   'GET /api/v1/bulk-jobs': 'scoped',
   'GET /api/v1/bulk-jobs/{id}': 'scoped',
+  'GET /api/v1/trash': 'scoped',
 };
 
 describe('tenant isolation', () => {
@@ -215,6 +216,14 @@ describe('tenant isolation', () => {
     expect((await b.owner.get('/api/v1/bulk-jobs')).json().data).toEqual([]);
     expect((await b.owner.get(`/api/v1/contacts/${b.contactId}`)).json().jobTitle).toBeNull();
     expect((await a.owner.get(`/api/v1/contacts/${a.contactId}`)).json().jobTitle).toBe('Bulk');
+  });
+
+  it("the trash shows only the own workspace's deleted records", async () => {
+    const doomed = (await b.owner.post('/api/v1/contacts', { firstName: 'Binned' })).json();
+    await b.owner.delete(`/api/v1/contacts/${doomed.id}`);
+    expect((await b.owner.get('/api/v1/trash')).json().data.map((i: { id: string }) => i.id)).toContain(doomed.id);
+    expect((await a.owner.get('/api/v1/trash')).json().data.map((i: { id: string }) => i.id)).not.toContain(doomed.id);
+    expect((await a.owner.post(`/api/v1/contacts/${doomed.id}/restore`)).statusCode).toBe(404);
   });
 
   it('a foreign id and a missing id are indistinguishable', async () => {
