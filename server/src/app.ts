@@ -25,6 +25,7 @@ import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { bulkJobRoutes } from './modules/bulk-jobs/bulk-jobs.routes.ts';
+import { companyRoutes } from './modules/companies/companies.routes.ts';
 import { contactRoutes } from './modules/contacts/contacts.routes.ts';
 import { customFieldRoutes } from './modules/custom-fields/custom-fields.routes.ts';
 import { healthRoutes, RAPPORT_VERSION } from './modules/health/health.routes.ts';
@@ -135,6 +136,7 @@ export async function buildApp(input: AppInput): Promise<{ app: FastifyInstance;
         auditRoutes,
         customFieldRoutes,
         contactRoutes,
+        companyRoutes,
         bulkJobRoutes,
         trashRoutes,
       ];

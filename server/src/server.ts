@@ -8,6 +8,7 @@ import type { Deps } from './deps.ts';
 import { consumersFor } from './jobs/consumers.ts';
 import { scheduleMaintenance } from './jobs/maintenance.ts';
 import { startOutbox } from './jobs/outbox.ts';
+import { schedulePurge } from './jobs/purge.ts';
 import { Queue } from './jobs/queue.ts';
 import { ensureQueues } from './jobs/queues.ts';
 import { BULK_QUEUE, bulkJobPayload, runBulkJob } from './modules/bulk-jobs/bulk-jobs.service.ts';
@@ -19,6 +20,7 @@ export type RunningNode = { app: FastifyInstance; deps: Deps; url: string | null
 export async function startWorker(deps: Deps): Promise<() => Promise<void>> {
   const stopOutbox = await startOutbox(deps, consumersFor(deps));
   await scheduleMaintenance(deps);
+  await schedulePurge(deps);
   await deps.queue.work({
     name: BULK_QUEUE,
     payload: bulkJobPayload,

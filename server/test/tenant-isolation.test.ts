@@ -95,6 +95,15 @@ const covered: Record<string, string> = {
   'PATCH /api/v1/contacts/{id}': 'scoped',
   'DELETE /api/v1/contacts/{id}': 'scoped',
   'POST /api/v1/contacts/{id}/restore': 'scoped',
+  'GET /api/v1/companies': 'scoped',
+  'POST /api/v1/companies': 'scoped',
+  'POST /api/v1/companies/search': 'scoped',
+  'GET /api/v1/companies/{id}': 'scoped',
+  'PATCH /api/v1/companies/{id}': 'scoped',
+  'DELETE /api/v1/companies/{id}': 'scoped',
+  'POST /api/v1/companies/{id}/restore': 'scoped',
+  'GET /api/v1/companies/{id}/contacts': 'scoped',
+  'GET /api/v1/companies/{id}/deals': 'scoped',
   'POST /api/v1/contacts/batch/create': 'scoped',
   'POST /api/v1/contacts/batch/update': 'scoped',
   'POST /api/v1/contacts/batch/upsert': 'scoped',
@@ -208,7 +217,12 @@ describe('tenant isolation', () => {
     await t.deps.queue.start();
     await ensureQueues(t.deps.queue);
     const filterGroups = [{ filters: [{ field: 'firstName', operator: 'contains', value: 'person' }] }];
-    const res = await a.owner.post('/api/v1/bulk-jobs', { objectType: 'contact', operation: 'update', filterGroups, patch: { jobTitle: 'Bulk' } });
+    const res = await a.owner.post('/api/v1/bulk-jobs', {
+      objectType: 'contact',
+      operation: 'update',
+      filterGroups,
+      patch: { jobTitle: 'Bulk' },
+    });
     expect(res.statusCode).toBe(202);
     await runBulkJob(t.db, { workspaceId: a.workspaceId, jobId: res.json().id });
     expect((await a.owner.get(`/api/v1/bulk-jobs/${res.json().id}`)).json()).toMatchObject({ status: 'completed', processed: 1 });
@@ -224,6 +238,52 @@ describe('tenant isolation', () => {
     expect((await b.owner.get('/api/v1/trash')).json().data.map((i: { id: string }) => i.id)).toContain(doomed.id);
     expect((await a.owner.get('/api/v1/trash')).json().data.map((i: { id: string }) => i.id)).not.toContain(doomed.id);
     expect((await a.owner.post(`/api/v1/contacts/${doomed.id}/restore`)).statusCode).toBe(404);
+  });
+
+  it("companies: the other workspace's companies are never listed, found, linked, read or changed", async () => {
+    // The same domain in both workspaces: unique per workspace, not across them.
+    const mine = (await a.owner.post('/api/v1/companies', { name: 'Alpha Co', domain: 'shared.example' })).json();
+    const theirs = (await b.owner.post('/api/v1/companies', { name: 'Beta Co', domain: 'https://www.shared.example/' })).json();
+    expect(theirs.domain).toBe('shared.example');
+    await b.owner.patch(`/api/v1/contacts/${b.contactId}`, { companies: [{ companyId: theirs.id, title: 'Boss' }] });
+    const binned = (await b.owner.post('/api/v1/companies', { name: 'Beta Binned' })).json();
+    await b.owner.delete(`/api/v1/companies/${binned.id}`);
+    for (const client of [a.owner, a.key]) {
+      const listed = (await client.get('/api/v1/companies?limit=500')).json();
+      expect(listed.data.map((c: { id: string }) => c.id)).toEqual([mine.id]);
+      expect(listed.total).toBe(1);
+      expect((await client.get('/api/v1/companies?q=beta')).json().data).toEqual([]);
+      const byContact = await client.post('/api/v1/companies/search', {
+        filterGroups: [
+          { filters: [{ association: 'contacts', filters: [{ field: 'email', operator: 'eq', value: 'someone@beta.example' }] }] },
+        ],
+      });
+      expect(byContact.json().total).toBe(0);
+      const byId = await client.post('/api/v1/companies/search', {
+        filterGroups: [{ filters: [{ field: 'id', operator: 'eq', value: theirs.id }] }],
+      });
+      expect(byId.json().data).toEqual([]);
+      const attempts = await Promise.all([
+        client.get(`/api/v1/companies/${theirs.id}`),
+        client.patch(`/api/v1/companies/${theirs.id}`, { name: 'Hijacked' }),
+        client.delete(`/api/v1/companies/${theirs.id}`),
+        client.post(`/api/v1/companies/${binned.id}/restore`),
+        client.get(`/api/v1/companies/${theirs.id}/contacts`),
+        client.get(`/api/v1/companies/${theirs.id}/deals`),
+      ]);
+      expect(attempts.map((r) => r.statusCode)).toEqual([404, 404, 404, 404, 404, 404]);
+      const adopted = await client.post('/api/v1/companies', { name: 'Adopter', parentCompanyId: theirs.id });
+      expect(adopted.statusCode).toBe(400);
+      expect(adopted.json().errors.map((e: { field: string }) => e.field)).toEqual(['body.parentCompanyId']);
+      const reparent = await client.patch(`/api/v1/companies/${mine.id}`, { parentCompanyId: theirs.id });
+      expect(reparent.statusCode).toBe(400);
+    }
+    const intact = await b.owner.get(`/api/v1/companies/${theirs.id}`);
+    expect(intact.json().name).toBe('Beta Co');
+    expect(intact.headers.etag).toBe('"1"');
+    const people = (await b.owner.get(`/api/v1/companies/${theirs.id}/contacts`)).json();
+    expect(people.data.map((p: { id: string; title: string }) => [p.id, p.title])).toEqual([[b.contactId, 'Boss']]);
+    expect((await b.owner.post(`/api/v1/companies/${binned.id}/restore`)).statusCode).toBe(200);
   });
 
   it('a foreign id and a missing id are indistinguishable', async () => {

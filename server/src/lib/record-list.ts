@@ -87,12 +87,11 @@ export async function listRecords<T>(tx: Queryable, req: ListRequest): Promise<{
   const order = sortExpr === `${a}.id` ? `${a}.id ${dir}` : `${sortExpr} ${dir} NULLS LAST, ${a}.id ${dir}`;
   const sql = `SELECT ${req.select}, ${sortExpr} AS "__sort" FROM ${req.type.table} ${a}
     WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${params.add(req.limit + 1)}`;
-  const [res, count] = await Promise.all([
-    tx.query<T & { __sort: unknown; id: string }>(sql, params.values),
-    req.withTotal
-      ? tx.query<{ n: number }>(`SELECT count(*) AS n FROM ${req.type.table} ${a} WHERE ${countWhere}`, countParams)
-      : Promise.resolve(undefined),
-  ]);
+  // One after the other: a transaction's connection runs one statement at a time anyway.
+  const res = await tx.query<T & { __sort: unknown; id: string }>(sql, params.values);
+  const count = req.withTotal
+    ? await tx.query<{ n: number }>(`SELECT count(*) AS n FROM ${req.type.table} ${a} WHERE ${countWhere}`, countParams)
+    : undefined;
   const hasMore = res.rows.length > req.limit;
   const rows = hasMore ? res.rows.slice(0, req.limit) : res.rows;
   const last = rows.at(-1);

@@ -78,10 +78,13 @@ export const companyType: RecordTypeDef = {
     { key: 'industry', kind: 'text', sql: 'co.industry' },
     { key: 'employeeCount', kind: 'number', sql: 'co.employee_count' },
     { key: 'annualRevenue', kind: 'number', sql: 'co.annual_revenue' },
+    { key: 'annualRevenueCurrency', kind: 'text', sql: 'co.annual_revenue_currency' },
     { key: 'phone', kind: 'text', sql: 'co.phone' },
     { key: 'ownerId', kind: 'id', sql: 'co.owner_id' },
     { key: 'parentCompanyId', kind: 'id', sql: 'co.parent_company_id' },
     { key: 'city', kind: 'text', sql: "(co.address->>'city')" },
+    { key: 'region', kind: 'text', sql: "(co.address->>'region')" },
+    { key: 'postalCode', kind: 'text', sql: "(co.address->>'postalCode')" },
     { key: 'country', kind: 'text', sql: "(co.address->>'country')" },
     { key: 'externalId', kind: 'text', sql: 'co.external_id' },
     { key: 'lastActivityAt', kind: 'datetime', sql: 'co.last_activity_at' },
@@ -95,6 +98,11 @@ export const companyType: RecordTypeDef = {
         `EXISTS (SELECT 1 FROM contact_companies cc WHERE cc.workspace_id = ${s}.workspace_id AND cc.company_id = ${s}.id AND cc.contact_id = ${t}.id) AND ${t}.workspace_id = ${s}.workspace_id`,
     },
     { key: 'deals', target: dealType, join: (s, t) => `${t}.workspace_id = ${s}.workspace_id AND ${t}.company_id = ${s}.id` },
+    {
+      key: 'parentCompany',
+      target: companyType,
+      join: (s, t) => `${t}.workspace_id = ${s}.workspace_id AND ${t}.id = ${s}.parent_company_id`,
+    },
   ],
 };
 

@@ -34,9 +34,9 @@ CREATE TABLE companies (
   name text NOT NULL,
   domain text,
   industry text,
-  employee_count integer,
-  annual_revenue bigint,
-  annual_revenue_currency text,
+  employee_count integer CHECK (employee_count >= 0),
+  annual_revenue bigint CHECK (annual_revenue >= 0),
+  annual_revenue_currency text CHECK (annual_revenue_currency ~ '^[A-Z]{3}$'),
   phone text,
   address jsonb NOT NULL DEFAULT '{}'::jsonb,
   parent_company_id uuid,
@@ -64,6 +64,8 @@ CREATE INDEX companies_name_trgm ON companies USING gin (lower(name) gin_trgm_op
 CREATE INDEX companies_search_idx ON companies USING gin (search);
 CREATE INDEX companies_owner_idx ON companies (workspace_id, owner_id);
 CREATE INDEX companies_updated_idx ON companies (workspace_id, updated_at, id);
+-- The trash: what the purge job and a trash view scan, without reading every live company.
+CREATE INDEX companies_trash_idx ON companies (deleted_at) WHERE deleted_at IS NOT NULL;
 
 CREATE TABLE contacts (
   workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
@@ -379,6 +381,13 @@ CREATE TABLE bulk_jobs (
   finished_at timestamptz,
   PRIMARY KEY (workspace_id, id)
 );
+
+-- The trash of each type, for the trash view and the purge job; and a task's timeline entries.
+CREATE INDEX contacts_trash_idx ON contacts (deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX deals_trash_idx ON deals (deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX activities_trash_idx ON activities (deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX tasks_trash_idx ON tasks (deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX timeline_entries_task_idx ON timeline_entries (workspace_id, task_id) WHERE task_id IS NOT NULL;
 
 -- Every existing workspace gets the default sales pipeline that new workspaces are created with.
 CREATE TEMPORARY TABLE new_pipelines ON COMMIT DROP AS

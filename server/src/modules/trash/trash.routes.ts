@@ -2,11 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { inWorkspace } from '../../http/route-kit.ts';
+import { TRASH_RETENTION_DAYS } from '../../jobs/purge.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { authorize } from '../../policies.ts';
-
-/** How long deleted records stay restorable before the purge job removes them. */
-export const TRASH_DAYS = 30;
 
 const trashTypes = ['contact', 'company', 'deal', 'activity', 'task'] as const;
 
@@ -52,7 +50,7 @@ export function trashRoutes(deps: Deps): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['Trash'],
-          summary: `Deleted records, restorable for ${TRASH_DAYS} days`,
+          summary: `Deleted records, restorable for ${TRASH_RETENTION_DAYS} days`,
           querystring: query,
           response: { 200: z.object({ data: z.array(trashItem), nextCursor: z.string().nullable() }) },
         },
@@ -86,7 +84,7 @@ export function trashRoutes(deps: Deps): FastifyPluginAsyncZod {
             id: r.id,
             title: r.title,
             deletedAt: r.deleted_at.toISOString(),
-            purgeAt: new Date(r.deleted_at.getTime() + TRASH_DAYS * 86_400_000).toISOString(),
+            purgeAt: new Date(r.deleted_at.getTime() + TRASH_RETENTION_DAYS * 86_400_000).toISOString(),
             restorePath: `/api/v1/${sources[r.object_type].path}/${r.id}/restore`,
           })),
           nextCursor: more && last ? encodeCursor([last.deleted_at.toISOString(), last.id]) : null,
