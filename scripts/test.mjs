@@ -9,10 +9,14 @@ import { ensureInstalled, root } from './ensure.mjs';
 ensureInstalled();
 const report = path.join(root, '.tmp', `vitest-${process.pid}.json`);
 mkdirSync(path.dirname(report), { recursive: true });
-const res = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const res = spawnSync(
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   rmSync(report, { force: true });
