@@ -77,7 +77,7 @@ async function api(base: string, method: string, url: string, body?: unknown, he
     headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body ? JSON.stringify(body) : undefined,
   });
-  return { status: res.status, headers: res.headers, json: (await res.json().catch(() => null)) as Record<string, never> };
+  return { status: res.status, headers: res.headers, json: ((await res.json().catch(() => null)) ?? {}) as Record<string, unknown> };
 }
 
 describe('a crash mid-delivery loses and repeats nothing', () => {
@@ -119,8 +119,8 @@ describe('a crash mid-delivery loses and repeats nothing', () => {
       workspaceName: 'Crash',
     });
     const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0] as string;
-    const key = await api(base, 'POST', '/api/v1/api-keys', { name: 'crash' }, { cookie, 'x-csrf-token': signup.json.csrfToken });
-    const auth = { authorization: `Bearer ${key.json.key}` };
+    const key = await api(base, 'POST', '/api/v1/api-keys', { name: 'crash' }, { cookie, 'x-csrf-token': String(signup.json.csrfToken) });
+    const auth = { authorization: `Bearer ${String(key.json.key)}` };
     const created: string[] = [];
     for (let batch = 0; batch < 3; batch++) {
       const inputs = Array.from({ length: 100 }, (_, i) => ({ firstName: `Crash ${batch}-${i}` }));
