@@ -43,6 +43,27 @@ describe('sign-up and sign-in', () => {
     expect(res.json()).toMatchObject({ code: 'conflict', errors: [{ field: 'body.email' }] });
   });
 
+  it('marks the cookie Secure behind an https proxy', async () => {
+    const proxied = await createTestApp({ TRUST_PROXY: 'true' });
+    try {
+      const res = await proxied.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/signup',
+        headers: { 'x-forwarded-proto': 'https' },
+        payload: { email: uniqueEmail(), password: 'long enough pw', name: 'S', workspaceName: 'Secure' },
+      });
+      expect(res.cookies.find((c) => c.name === 'rapport_session')?.secure).toBe(true);
+      const plain = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/signup',
+        payload: { email: uniqueEmail(), password: 'long enough pw', name: 'P', workspaceName: 'Plain' },
+      });
+      expect(plain.cookies.find((c) => c.name === 'rapport_session')?.secure).toBeFalsy();
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('signs in with the right password, sets a cookie, and /me answers', async () => {
     const { email, password, workspaceId } = await signUp(t.app);
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
