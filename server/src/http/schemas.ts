@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { filterGroupsSchema } from '../lib/filters.ts';
+import { fieldsParam } from '../lib/projection.ts';
+import { sortSchema } from '../lib/record-list.ts';
 
 /** `{id}` path parameter: a record id. */
 export const idParams = z.object({ id: z.uuid('Not a valid id') }).strict();
@@ -29,3 +32,30 @@ export const problemSchema = z
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ data: z.array(item), nextCursor: z.string().nullable(), total: z.number().int().optional() });
 }
+
+/** The query of a record list (`GET /contacts` …): paging, one sort field, quick search `q`, projection. */
+export function recordListQuery(qMatches: string) {
+  return z
+    .object({
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+      cursor: z.string().max(2000).optional(),
+      sort: z.string().max(100).optional().describe('A field name; prefix with - for descending, e.g. -createdAt'),
+      q: z.string().trim().max(200).optional().describe(qMatches),
+      fields: fieldsParam,
+    })
+    .strict();
+}
+
+/** The body of `POST /<records>/search`: filter groups (OR of ANDs), sort, keyset paging, projection. */
+export const recordSearchBody = z
+  .object({
+    filterGroups: filterGroupsSchema.default([]),
+    sort: sortSchema.default([]),
+    limit: z.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(2000).optional(),
+    fields: z.array(z.string().max(100)).max(200).optional(),
+  })
+  .strict();
+
+/** The query of a single-record read: an optional projection. */
+export const recordGetQuery = z.object({ fields: fieldsParam }).strict();

@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { ifMatchVersion, inWorkspace, setEtag } from '../../http/route-kit.ts';
-import { idParams } from '../../http/schemas.ts';
+import { idParams, recordGetQuery, recordSearchBody } from '../../http/schemas.ts';
 import { project } from '../../lib/projection.ts';
 import { parseSortParam } from '../../lib/record-list.ts';
 import { batchCreateBody, batchResultSchema, batchUpdateBody, batchUpsertBody, batchWriteContacts } from './contacts.batch.ts';
-import { contactSchema, contactWriteSchema, getQuery, listQuery, searchBody } from './contacts.schema.ts';
+import { contactSchema, contactWriteSchema, listQuery } from './contacts.schema.ts';
 import {
   createContact,
   deleteContact,
@@ -51,7 +51,7 @@ export function contactRoutes(deps: Deps): FastifyPluginAsyncZod {
         schema: {
           tags,
           summary: 'Search contacts with filter groups (OR of ANDs), sort and keyset paging',
-          body: searchBody,
+          body: recordSearchBody,
           response: { 200: page },
         },
       },
@@ -136,7 +136,7 @@ export function contactRoutes(deps: Deps): FastifyPluginAsyncZod {
           tags,
           summary: 'Get a contact (301 to the survivor if it was merged)',
           params: idParams,
-          querystring: getQuery,
+          querystring: recordGetQuery,
           response: { 200: contactSchema },
         },
       },

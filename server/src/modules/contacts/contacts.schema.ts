@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { filterGroupsSchema } from '../../lib/filters.ts';
-import { fieldsParam } from '../../lib/projection.ts';
-import { sortSchema } from '../../lib/record-list.ts';
+import { recordListQuery } from '../../http/schemas.ts';
 import { consentStates, lifecycleStages } from '../../records/record-types.ts';
 
 const text = (max = 200) => z.string().trim().max(max);
@@ -110,24 +108,4 @@ export const contactSchema = z
   .required({ id: true })
   .meta({ id: 'Contact' });
 
-export const listQuery = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.string().max(2000).optional(),
-    sort: z.string().max(100).optional().describe('A field name; prefix with - for descending, e.g. -createdAt'),
-    q: z.string().trim().max(200).optional().describe('Matches name, email or phone'),
-    fields: fieldsParam,
-  })
-  .strict();
-
-export const searchBody = z
-  .object({
-    filterGroups: filterGroupsSchema.default([]),
-    sort: sortSchema.default([]),
-    limit: z.number().int().min(1).max(500).default(50),
-    cursor: z.string().max(2000).optional(),
-    fields: z.array(z.string().max(100)).max(200).optional(),
-  })
-  .strict();
-
-export const getQuery = z.object({ fields: fieldsParam }).strict();
+export const listQuery = recordListQuery('Matches name, email or phone');
