@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { ifMatchVersion, inWorkspace, setEtag } from '../../http/route-kit.ts';
-import { idParams, pageQuery } from '../../http/schemas.ts';
+import { idParams, pageQuery, recordGetQuery, recordSearchBody } from '../../http/schemas.ts';
 import { project } from '../../lib/projection.ts';
 import { parseSortParam } from '../../lib/record-list.ts';
 import { companyContactView, companyDealView, companyView } from './companies.presenter.ts';
@@ -12,9 +12,7 @@ import {
   companyDealsQuery,
   companySchema,
   companyWriteSchema,
-  getQuery,
   listQuery,
-  searchBody,
 } from './companies.schema.ts';
 import {
   createCompany,
@@ -53,7 +51,7 @@ export function companyRoutes(deps: Deps): FastifyPluginAsyncZod {
         schema: {
           tags,
           summary: 'Search companies with filter groups (OR of ANDs, incl. contacts and deals), sort and keyset paging',
-          body: searchBody,
+          body: recordSearchBody,
           response: { 200: page },
         },
       },
@@ -82,7 +80,7 @@ export function companyRoutes(deps: Deps): FastifyPluginAsyncZod {
           tags,
           summary: 'Get a company (301 to the survivor if it was merged)',
           params: idParams,
-          querystring: getQuery,
+          querystring: recordGetQuery,
           response: { 200: companySchema },
         },
       },

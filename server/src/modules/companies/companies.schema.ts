@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { pageQuery } from '../../http/schemas.ts';
-import { filterGroupsSchema } from '../../lib/filters.ts';
-import { fieldsParam } from '../../lib/projection.ts';
-import { sortSchema } from '../../lib/record-list.ts';
+import { pageQuery, recordListQuery } from '../../http/schemas.ts';
 import { lifecycleStages } from '../../records/record-types.ts';
 import { addressSchema } from '../contacts/contacts.schema.ts';
 
@@ -59,27 +56,7 @@ export const companySchema = z
   .required({ id: true })
   .meta({ id: 'Company' });
 
-export const listQuery = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.string().max(2000).optional(),
-    sort: z.string().max(100).optional().describe('A field name; prefix with - for descending, e.g. -annualRevenue'),
-    q: z.string().trim().max(200).optional().describe('Matches a name or domain prefix, or a pasted website'),
-    fields: fieldsParam,
-  })
-  .strict();
-
-export const searchBody = z
-  .object({
-    filterGroups: filterGroupsSchema.default([]),
-    sort: sortSchema.default([]),
-    limit: z.number().int().min(1).max(500).default(50),
-    cursor: z.string().max(2000).optional(),
-    fields: z.array(z.string().max(100)).max(200).optional(),
-  })
-  .strict();
-
-export const getQuery = z.object({ fields: fieldsParam }).strict();
+export const listQuery = recordListQuery('Matches a name or domain prefix, or a pasted website');
 
 /** A person at a company: the contact's essentials and their title and role there. */
 export const companyContactSchema = z
