@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { benchCrm, type CrmResult } from './crm.ts';
 import { type BackendResult, benchFoundation } from './foundation.ts';
 import { ms } from './stats.ts';
 
@@ -73,12 +74,54 @@ function writeSection(name: string, body: string): void {
   writeFileSync(file, doc);
 }
 
-const results: BackendResult[] = [];
-results.push(await benchFoundation('pglite', adminUrl));
+function crmSection(results: CrmResult[]): string {
+  const first = results[0];
+  const lines = [
+    '## CRM core: records, lists and batch writes',
+    '',
+    first
+      ? `Seeded at scale ${first.scale}: ${first.counts.contacts.toLocaleString('en')} contacts, ${first.counts.companies.toLocaleString('en')} companies, ${first.counts.deals.toLocaleString('en')} deals, ${first.counts.activities.toLocaleString('en')} activities (the issue's figures are scale 1). Through the authenticated HTTP API, beside the same work as raw SQL. Milliseconds.`
+      : '',
+    '',
+    '| backend | scenario | target | HTTP p50 | HTTP p95 | raw SQL p95 | p95 ratio |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of results) {
+    for (const s of r.scenarios) {
+      lines.push(
+        `| ${r.backend} | ${s.name} | ${s.target} | ${ms(s.http.p50)} | ${ms(s.http.p95)} | ${ms(s.raw.p95)} | ${(s.http.p95 / Math.max(s.raw.p95, 0.01)).toFixed(1)}× |`,
+      );
+    }
+  }
+  lines.push('');
+  for (const r of results) {
+    lines.push(
+      `- ${r.backend} seed times: ${Object.entries(r.seedMs)
+        .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+        .join(', ')}.`,
+    );
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+const only = process.env.BENCH_ONLY;
 const pgOk = await postgresReachable();
-if (pgOk) results.push(await benchFoundation('postgres', adminUrl));
-const section = foundationSection(results, pgOk ? null : `no PostgreSQL at ${adminUrl.replace(/\/\/[^@]*@/, '//')}`);
-console.log(section);
-writeSection('foundation', section);
+const skipped = pgOk ? null : `no PostgreSQL at ${adminUrl.replace(/\/\/[^@]*@/, '//')}`;
+if (!only || only === 'foundation') {
+  const results: BackendResult[] = [await benchFoundation('pglite', adminUrl)];
+  if (pgOk) results.push(await benchFoundation('postgres', adminUrl));
+  const section = foundationSection(results, skipped);
+  console.log(section);
+  writeSection('foundation', section);
+}
+if (!only || only === 'crm') {
+  const scale = Number(process.env.BENCH_SCALE ?? 1);
+  const results: CrmResult[] = [await benchCrm('pglite', adminUrl, scale)];
+  if (pgOk) results.push(await benchCrm('postgres', adminUrl, scale));
+  const section = crmSection(results);
+  console.log(section);
+  writeSection('crm', section);
+}
 console.log('Wrote docs/performance.md');
 process.exit(0);

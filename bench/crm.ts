@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../server/src/config.ts';
+import type { Database } from '../server/src/db/database.ts';
+import { PostgresDatabase } from '../server/src/db/pg-client.ts';
+import { PgliteDatabase } from '../server/src/db/pglite-client.ts';
+import { startNode } from '../server/src/server.ts';
+import { crmScale, seedCrm } from './crm-seed.ts';
+import { type Stats, stats } from './stats.ts';
+
+/**
+ * CRM core benchmark, through the authenticated HTTP API on a seeded workspace, each scenario
+ * beside the same work as raw SQL in the same run: get a contact (and its first timeline page
+ * once that endpoint exists), a filtered + sorted list page on standard and custom fields, and a
+ * batch upsert of 1,000 contacts.
+ */
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
+
+export type Scenario = { name: string; target: string; http: Stats; raw: Stats };
+export type CrmResult = {
+  backend: 'pglite' | 'postgres';
+  scale: number;
+  counts: ReturnType<typeof crmScale>;
+  seedMs: Record<string, number>;
+  scenarios: Scenario[];
+};
+
+async function timeEach(rounds: number, fn: (i: number) => Promise<void>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}
+
+/** Seeds one backend and measures the scenarios. */
+export async function benchCrm(backend: 'pglite' | 'postgres', adminUrl: string, scale: number): Promise<CrmResult> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rapport-bench-crm-'));
+  let db: Database;
+  let dropName: string | undefined;
+  let rawUrl: string | undefined;
+  if (backend === 'postgres') {
+    dropName = `rapport_bench_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dropName}`);
+    await admin.end();
+    const u = new URL(adminUrl);
+    u.pathname = `/${dropName}`;
+    rawUrl = u.toString();
+    db = new PostgresDatabase(rawUrl, '64MB', 10);
+  } else {
+    db = await PgliteDatabase.open({ dataDir: path.join(dir, 'data'), workMem: '64MB' });
+  }
+  const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '100000000' });
+  const node = await startNode(config, { http: true, worker: false, db });
+  const base = (node.url ?? '').replace('0.0.0.0', '127.0.0.1');
+  try {
+    const signup = await fetch(`${base}/api/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'crm@example.com', password: 'benchmark password', name: 'Bench', workspaceName: 'Bench CRM' }),
+    });
+    const s = (await signup.json()) as { csrfToken: string; workspace: { id: string }; user: { id: string } };
+    const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const keyRes = await fetch(`${base}/api/v1/api-keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': s.csrfToken },
+      body: JSON.stringify({ name: 'bench' }),
+    });
+    const key = ((await keyRes.json()) as { key: string }).key;
+    const ws = s.workspace.id;
+    const seedMs = await seedCrm(db, ws, s.user.id, scale);
+    const counts = crmScale(scale);
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const raw = backend === 'postgres' ? new PostgresDatabase(rawUrl as string, '64MB', 2) : db;
+    const paths = Object.keys(((await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> }).paths);
+    const ids = (
+      await db.query<{ id: string }>('SELECT id FROM contacts WHERE workspace_id = $1 ORDER BY random() LIMIT $2', [ws, ROUNDS])
+    ).rows.map((r) => r.id);
+    const scenarios: Scenario[] = [];
+
+    const withTimeline = paths.includes('/api/v1/contacts/{id}/timeline');
+    const getHttp = await timeEach(ids.length, async (i) => {
+      const r = await fetch(`${base}/api/v1/contacts/${ids[i]}`, { headers });
+      if (r.status !== 200) throw new Error(`get contact answered ${r.status}`);
+      await r.arrayBuffer();
+      if (withTimeline) await (await fetch(`${base}/api/v1/contacts/${ids[i]}/timeline?limit=20`, { headers })).arrayBuffer();
+    });
+    const getRaw = await timeEach(ids.length, async (i) => {
+      await raw.query('SELECT * FROM contacts WHERE workspace_id = $1 AND id = $2', [ws, ids[i]]);
+      await raw.query(
+        'SELECT cc.company_id, co.name FROM contact_companies cc JOIN companies co ON co.workspace_id = cc.workspace_id AND co.id = cc.company_id WHERE cc.workspace_id = $1 AND cc.contact_id = $2',
+        [ws, ids[i]],
+      );
+      if (withTimeline) {
+        await raw.query(
+          'SELECT * FROM timeline_entries WHERE workspace_id = $1 AND record_type = $2 AND record_id = $3 ORDER BY occurred_at DESC, id DESC LIMIT 20',
+          [ws, 'contact', ids[i]],
+        );
+      }
+    });
+    scenarios.push({
+      name: withTimeline ? 'get a contact + first timeline page' : 'get a contact (timeline endpoint not built yet)',
+      target: 'p95 ≤ 15 ms',
+      http: stats(getHttp),
+      raw: stats(getRaw),
+    });
+
+    const stagesList = ['lead', 'mql', 'sql'];
+    const listBody = (i: number) => ({
+      filterGroups: [
+        {
+          filters: [
+            { field: 'lifecycleStage', operator: 'eq', value: stagesList[i % 3] },
+            { field: 'custom.plan', operator: 'eq', value: 'pro' },
+          ],
+        },
+      ],
+      sort: [{ field: i % 2 ? 'lastName' : 'custom.seats', direction: 'desc' }],
+      limit: 50,
+    });
+    const listHttp = await timeEach(ROUNDS, async (i) => {
+      const r = await fetch(`${base}/api/v1/contacts/search`, { method: 'POST', headers, body: JSON.stringify(listBody(i)) });
+      if (r.status !== 200) throw new Error(`search answered ${r.status}`);
+      await r.arrayBuffer();
+    });
+    const listRaw = await timeEach(ROUNDS, async (i) => {
+      const order = i % 2 ? 'lower(last_name) DESC NULLS LAST' : "((custom->>'seats')::numeric) DESC NULLS LAST";
+      await raw.query(
+        `SELECT * FROM contacts WHERE workspace_id = $1 AND deleted_at IS NULL AND merged_into IS NULL AND lifecycle_stage = $2 AND custom->>'plan' = 'pro' ORDER BY ${order}, id DESC LIMIT 51`,
+        [ws, stagesList[i % 3]],
+      );
+      await raw.query(
+        `SELECT count(*) FROM contacts WHERE workspace_id = $1 AND deleted_at IS NULL AND merged_into IS NULL AND lifecycle_stage = $2 AND custom->>'plan' = 'pro'`,
+        [ws, stagesList[i % 3]],
+      );
+    });
+    scenarios.push({
+      name: 'filtered + sorted list page (standard and custom field)',
+      target: 'p95 ≤ 50 ms',
+      http: stats(listHttp),
+      raw: stats(listRaw),
+    });
+
+    const batchRounds = 10;
+    const batchInputs = (i: number) =>
+      Array.from({ length: 1000 }, (_, k) => ({
+        email: `person${i * 1000 + k + 1}@mail${(i * 1000 + k + 1) % 50}.example`,
+        jobTitle: `Title ${i}`,
+      }));
+    const batchHttp = await timeEach(batchRounds, async (i) => {
+      const r = await fetch(`${base}/api/v1/contacts/batch/upsert`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ idProperty: 'email', inputs: batchInputs(i) }),
+      });
+      const b = (await r.json()) as { failed: number };
+      if (r.status !== 200 || b.failed) throw new Error(`batch upsert answered ${r.status}`);
+    });
+    const batchRaw = await timeEach(batchRounds, async (i) => {
+      const emails = batchInputs(i + batchRounds).map((x) => x.email);
+      await raw.transaction(async (tx) => {
+        await tx.query('SELECT id FROM contacts WHERE workspace_id = $1 AND email_list && $2::text[]', [ws, emails]);
+        await tx.query('UPDATE contacts SET job_title = $3, version = version + 1 WHERE workspace_id = $1 AND email = ANY($2::text[])', [
+          ws,
+          emails,
+          `Raw ${i}`,
+        ]);
+      });
+    });
+    scenarios.push({ name: 'batch upsert of 1,000 contacts by email', target: '≤ 300 ms', http: stats(batchHttp), raw: stats(batchRaw) });
+
+    if (raw !== db) await raw.close();
+    return { backend, scale, counts, seedMs, scenarios };
+  } finally {
+    await node.stop();
+    rmSync(dir, { recursive: true, force: true });
+    if (dropName) {
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${dropName} WITH (FORCE)`);
+      await admin.end();
+    }
+  }
+}
