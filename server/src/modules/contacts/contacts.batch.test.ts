@@ -69,6 +69,18 @@ describe('batch upsert', () => {
     expect(seven.headers.etag).toBe('"2"');
   });
 
+  it('re-sending identical rows writes nothing: no new version, audit row or event', async () => {
+    const inputs = [{ firstName: 'Same', email: 'same@upsert.example', tags: ['a', 'b'], address: { city: 'Lyon' }, custom: {} }];
+    const first = (await owner.post('/api/v1/contacts/batch/upsert', { idProperty: 'email', inputs })).json();
+    const id = first.results[0].id;
+    const audit = () => count('SELECT count(*) AS n FROM record_changes WHERE record_id = $1', [id]);
+    const before = await audit();
+    const again = (await owner.post('/api/v1/contacts/batch/upsert', { idProperty: 'email', inputs })).json();
+    expect(again.results[0]).toMatchObject({ status: 'updated', id });
+    expect(await audit()).toBe(before);
+    expect((await owner.get(`/api/v1/contacts/${id}`)).headers.etag).toBe('"1"');
+  });
+
   it('applies items naming the same contact in order, as one contact', async () => {
     const res = await owner.post('/api/v1/contacts/batch/upsert', {
       idProperty: 'email',

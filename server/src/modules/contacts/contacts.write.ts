@@ -3,12 +3,14 @@ import { isUniqueViolation } from '../../db/database.ts';
 import { emitEvents, type NewEvent, recordWrites } from '../../lib/audit.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { stableJson } from '../../lib/stable-json.ts';
 import { addTimelineEntries, type NewTimelineEntry, visibleChanges } from '../../records/timeline.ts';
 import type { ContactPlan } from './contacts.plan.ts';
 import { type ContactView, contactView } from './contacts.presenter.ts';
 import {
   type ContactRow,
   companyLinksOf,
+  contactColumns,
   insertConsentEvents,
   insertContactRows,
   replaceCompanyLinks,
@@ -53,13 +55,16 @@ function externalIdTaken(err: unknown): never {
  * conditional on the version each was planned from; if any changed meanwhile the whole call
  * fails with 412 and nothing is written. Returns the saved rows in the order of `items`.
  */
-export async function applyContactWrites(ctx: Ctx, items: ContactWriteItem[]): Promise<ContactRow[]> {
-  const creates = items.filter((i) => !i.current);
-  const updates = items.filter((i) => i.current);
+export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Promise<ContactRow[]> {
   const beforeViews = await contactViews(
     ctx,
-    updates.map((u) => u.current as ContactRow),
+    all.flatMap((i) => (i.current ? [i.current] : [])),
   );
+  const beforeById = new Map(beforeViews.map((v) => [v.id, v]));
+  // An update that changes nothing writes nothing: no new version, audit row, event or timeline entry.
+  const items = all.filter((i) => !isNoop(i, beforeById.get(i.id)));
+  const creates = items.filter((i) => !i.current);
+  const updates = items.filter((i) => i.current);
   const inserted = await insertContactRows(
     ctx.tx,
     ctx.workspaceId,
@@ -99,7 +104,6 @@ export async function applyContactWrites(ctx: Ctx, items: ContactWriteItem[]): P
   const byId = new Map([...inserted, ...updated].map((r) => [r.id, r]));
   const rows = items.map((i) => byId.get(i.id) as ContactRow);
   const afterViews = new Map((await contactViews(ctx, rows)).map((v) => [v.id, v]));
-  const beforeById = new Map(beforeViews.map((v) => [v.id, v]));
   const results = await recordWrites(
     ctx,
     items.map((i) => ({
@@ -134,5 +138,16 @@ export async function applyContactWrites(ctx: Ctx, items: ContactWriteItem[]): P
   });
   await addTimelineEntries(ctx, timeline);
   await emitEvents(ctx, lifecycleEvents);
-  return rows;
+  return all.map((i) => byId.get(i.id) ?? (i.current as ContactRow));
+}
+
+/** Whether a planned update would leave the contact exactly as it is. */
+function isNoop(item: ContactWriteItem, before: ContactView | undefined): boolean {
+  const current = item.current;
+  if (!current || !before || item.plan.consent.length > 0) return false;
+  if (!contactColumns.every((k) => stableJson(current[k]) === stableJson(item.plan.values[k]))) return false;
+  if (!item.plan.companies) return true;
+  const links = (l: { companyId: string; title: string | null; role: string | null; primary: boolean }[]) =>
+    stableJson([...l].sort((a, b) => (a.companyId < b.companyId ? -1 : 1)).map((c) => [c.companyId, c.title, c.role, c.primary]));
+  return links(before.companies) === links(item.plan.companies);
 }
