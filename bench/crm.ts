@@ -1,14 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
-import { loadConfig } from '../server/src/config.ts';
-import type { Database } from '../server/src/db/database.ts';
-import { PostgresDatabase } from '../server/src/db/pg-client.ts';
-import { PgliteDatabase } from '../server/src/db/pglite-client.ts';
-import { startNode } from '../server/src/server.ts';
 import { crmScale, seedCrm } from './crm-seed.ts';
+import { withBenchNode } from './harness.ts';
 import { type Stats, stats } from './stats.ts';
 
 /**
@@ -41,45 +32,11 @@ async function timeEach(rounds: number, fn: (i: number) => Promise<void>): Promi
 
 /** Seeds one backend and measures the scenarios. */
 export async function benchCrm(backend: 'pglite' | 'postgres', adminUrl: string, scale: number): Promise<CrmResult> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'rapport-bench-crm-'));
-  let db: Database;
-  let dropName: string | undefined;
-  let rawUrl: string | undefined;
-  if (backend === 'postgres') {
-    dropName = `rapport_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dropName}`);
-    await admin.end();
-    const u = new URL(adminUrl);
-    u.pathname = `/${dropName}`;
-    rawUrl = u.toString();
-    db = new PostgresDatabase(rawUrl, '64MB', 10);
-  } else {
-    db = await PgliteDatabase.open({ dataDir: path.join(dir, 'data'), workMem: '64MB' });
-  }
-  const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '100000000' });
-  const node = await startNode(config, { http: true, worker: false, db });
-  const base = (node.url ?? '').replace('0.0.0.0', '127.0.0.1');
-  try {
-    const signup = await fetch(`${base}/api/v1/auth/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'crm@example.com', password: 'benchmark password', name: 'Bench', workspaceName: 'Bench CRM' }),
-    });
-    const s = (await signup.json()) as { csrfToken: string; workspace: { id: string }; user: { id: string } };
-    const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0] as string;
-    const keyRes = await fetch(`${base}/api/v1/api-keys`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': s.csrfToken },
-      body: JSON.stringify({ name: 'bench' }),
-    });
-    const key = ((await keyRes.json()) as { key: string }).key;
-    const ws = s.workspace.id;
-    const seedMs = await seedCrm(db, ws, s.user.id, scale);
+  return withBenchNode(backend, adminUrl, { worker: false }, async ({ db, base, key, workspaceId, userId, raw }) => {
+    const ws = workspaceId;
+    const seedMs = await seedCrm(db, ws, userId, scale);
     const counts = crmScale(scale);
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    const raw = backend === 'postgres' ? new PostgresDatabase(rawUrl as string, '64MB', 2) : db;
     const paths = Object.keys(((await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> }).paths);
     const ids = (
       await db.query<{ id: string }>('SELECT id FROM contacts WHERE workspace_id = $1 ORDER BY random() LIMIT $2', [ws, ROUNDS])
@@ -177,16 +134,6 @@ export async function benchCrm(backend: 'pglite' | 'postgres', adminUrl: string,
     });
     scenarios.push({ name: 'batch upsert of 1,000 contacts by email', target: '≤ 300 ms', http: stats(batchHttp), raw: stats(batchRaw) });
 
-    if (raw !== db) await raw.close();
     return { backend, scale, counts, seedMs, scenarios };
-  } finally {
-    await node.stop();
-    rmSync(dir, { recursive: true, force: true });
-    if (dropName) {
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${dropName} WITH (FORCE)`);
-      await admin.end();
-    }
-  }
+  });
 }

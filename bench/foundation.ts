@@ -1,15 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { z } from 'zod';
-import { loadConfig } from '../server/src/config.ts';
-import type { Database } from '../server/src/db/database.ts';
-import { PostgresDatabase } from '../server/src/db/pg-client.ts';
-import { PgliteDatabase } from '../server/src/db/pglite-client.ts';
-import { startNode } from '../server/src/server.ts';
+import { withBenchNode } from './harness.ts';
 import { type Stats, stats } from './stats.ts';
 
 /**
@@ -58,43 +49,11 @@ async function timerLag<T>(work: () => Promise<T>): Promise<{ result: T; lag: nu
 
 /** Benchmarks one backend from a fresh database. */
 export async function benchFoundation(backend: 'pglite' | 'postgres', adminUrl: string): Promise<BackendResult> {
-  let db: Database;
-  let dropName: string | undefined;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'rapport-bench-'));
-  if (backend === 'postgres') {
-    dropName = `rapport_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dropName}`);
-    await admin.end();
-    const u = new URL(adminUrl);
-    u.pathname = `/${dropName}`;
-    db = new PostgresDatabase(u.toString(), '64MB', 10);
-  } else {
-    db = await PgliteDatabase.open({ dataDir: path.join(dir, 'data'), workMem: '64MB' });
-  }
-  const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '100000000' });
-  const node = await startNode(config, { http: true, worker: true, db });
-  const base = (node.url ?? '').replace('0.0.0.0', '127.0.0.1');
-  try {
-    const signup = await fetch(`${base}/api/v1/auth/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bench@example.com', password: 'benchmark password', name: 'Bench', workspaceName: 'Bench' }),
-    });
-    const s = (await signup.json()) as { csrfToken: string; workspace: { id: string } };
-    const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0] as string;
-    const keyRes = await fetch(`${base}/api/v1/api-keys`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': s.csrfToken },
-      body: JSON.stringify({ name: 'bench' }),
-    });
-    const key = ((await keyRes.json()) as { key: string }).key;
+  return withBenchNode(backend, adminUrl, { worker: true }, async ({ node, db, base, key, workspaceId, raw }) => {
     const members = (await (await fetch(`${base}/api/v1/members`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
       data: { id: string }[];
     };
     const memberId = members.data[0]?.id as string;
-    const workspaceId = s.workspace.id;
 
     // The scratch data a long report chews on.
     await db.exec('CREATE TABLE bench_rows (id int PRIMARY KEY, k int NOT NULL, v text NOT NULL)');
@@ -110,10 +69,9 @@ export async function benchFoundation(backend: 'pglite' | 'postgres', adminUrl: 
       await res.arrayBuffer();
     };
     // The same read as raw SQL: the key lookup and the membership row the endpoint needs.
-    const rawDb = backend === 'postgres' ? new PostgresDatabase((db as PostgresDatabase).connectionString, '64MB', 4) : db;
     const rawRead = async () => {
-      await rawDb.query('SELECT workspace_id, id, scope, created_by FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL', ['x']);
-      await rawDb.query(
+      await raw.query('SELECT workspace_id, id, scope, created_by FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL', ['x']);
+      await raw.query(
         'SELECT m.id, m.role, u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND m.id = $2',
         [workspaceId, memberId],
       );
@@ -167,16 +125,6 @@ export async function benchFoundation(backend: 'pglite' | 'postgres', adminUrl: 
         },
       };
     });
-    if (rawDb !== db) await rawDb.close();
     return { backend, longQueryMs, conditions };
-  } finally {
-    await node.stop();
-    rmSync(dir, { recursive: true, force: true });
-    if (dropName) {
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${dropName} WITH (FORCE)`);
-      await admin.end();
-    }
-  }
+  });
 }
