@@ -28,6 +28,7 @@ import { bulkJobRoutes } from './modules/bulk-jobs/bulk-jobs.routes.ts';
 import { companyRoutes } from './modules/companies/companies.routes.ts';
 import { contactRoutes } from './modules/contacts/contacts.routes.ts';
 import { customFieldRoutes } from './modules/custom-fields/custom-fields.routes.ts';
+import { dedupeRoutes } from './modules/dedupe/dedupe.routes.ts';
 import { healthRoutes, RAPPORT_VERSION } from './modules/health/health.routes.ts';
 import { invitationRoutes } from './modules/invitations/invitations.routes.ts';
 import { memberRoutes } from './modules/members/members.routes.ts';
@@ -137,6 +138,7 @@ export async function buildApp(input: AppInput): Promise<{ app: FastifyInstance;
         customFieldRoutes,
         contactRoutes,
         companyRoutes,
+        dedupeRoutes,
         bulkJobRoutes,
         trashRoutes,
       ];

@@ -111,6 +111,10 @@ const covered: Record<string, string> = {
   'GET /api/v1/bulk-jobs': 'scoped',
   'GET /api/v1/bulk-jobs/{id}': 'scoped',
   'GET /api/v1/trash': 'scoped',
+  'GET /api/v1/contacts/duplicates': 'scoped',
+  'GET /api/v1/companies/duplicates': 'scoped',
+  'POST /api/v1/contacts/merge': 'scoped',
+  'POST /api/v1/companies/merge': 'scoped',
 };
 
 describe('tenant isolation', () => {
@@ -284,6 +288,34 @@ describe('tenant isolation', () => {
     const people = (await b.owner.get(`/api/v1/companies/${theirs.id}/contacts`)).json();
     expect(people.data.map((p: { id: string; title: string }) => [p.id, p.title])).toEqual([[b.contactId, 'Boss']]);
     expect((await b.owner.post(`/api/v1/companies/${binned.id}/restore`)).statusCode).toBe(200);
+  });
+
+  it('duplicates are found and merged only within a workspace', async () => {
+    // The same person in both workspaces is not a duplicate pair anywhere.
+    const mine = (await a.owner.post('/api/v1/contacts', { firstName: 'Twin', email: 'twin@shared.example' })).json();
+    const theirs = (await b.owner.post('/api/v1/contacts', { firstName: 'Twin', email: 'twin@shared.example' })).json();
+    const myCo = (await a.owner.post('/api/v1/companies', { name: 'Twin Co' })).json();
+    const theirCo = (await b.owner.post('/api/v1/companies', { name: 'Twin Co' })).json();
+    for (const [client, path] of [
+      [a.owner, 'contacts'],
+      [a.key, 'companies'],
+      [b.owner, 'contacts'],
+      [b.key, 'companies'],
+    ] as const) {
+      const pairs = (await client.get(`/api/v1/${path}/duplicates?limit=500`)).json().data;
+      const ids = pairs.flatMap((p: { a: { id: string }; b: { id: string } }) => [p.a.id, p.b.id]);
+      for (const id of [mine.id, theirs.id, myCo.id, theirCo.id]) expect(ids).not.toContain(id);
+    }
+    for (const client of [a.owner, a.key]) {
+      const contact = await client.post('/api/v1/contacts/merge', { survivorId: mine.id, mergedId: theirs.id });
+      expect(contact.statusCode).toBe(404);
+      const company = await client.post('/api/v1/companies/merge', { survivorId: myCo.id, mergedId: theirCo.id });
+      expect(company.statusCode).toBe(404);
+      expect((await client.post('/api/v1/companies/merge', { survivorId: theirCo.id, mergedId: myCo.id })).statusCode).toBe(404);
+    }
+    expect((await b.owner.get(`/api/v1/contacts/${theirs.id}`)).statusCode).toBe(200);
+    expect((await b.owner.get(`/api/v1/companies/${theirCo.id}`)).headers.etag).toBe('"1"');
+    expect((await a.owner.get(`/api/v1/contacts/${mine.id}`)).headers.etag).toBe('"1"');
   });
 
   it('a foreign id and a missing id are indistinguishable', async () => {
