@@ -115,6 +115,7 @@ const covered: Record<string, string> = {
   'GET /api/v1/companies/duplicates': 'scoped',
   'POST /api/v1/contacts/merge': 'scoped',
   'POST /api/v1/companies/merge': 'scoped',
+  'GET /api/v1/search': 'scoped',
 };
 
 describe('tenant isolation', () => {
@@ -316,6 +317,23 @@ describe('tenant isolation', () => {
     expect((await b.owner.get(`/api/v1/contacts/${theirs.id}`)).statusCode).toBe(200);
     expect((await b.owner.get(`/api/v1/companies/${theirCo.id}`)).headers.etag).toBe('"1"');
     expect((await a.owner.get(`/api/v1/contacts/${mine.id}`)).headers.etag).toBe('"1"');
+  });
+
+  it("the global search finds only the own workspace's records", async () => {
+    for (const [me, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      for (const client of [me.owner, me.key]) {
+        const otherName = other === a ? 'alpha' : 'beta';
+        const byName = (await client.get(`/api/v1/search?q=${otherName}`)).json().data.map((h: { id: string }) => h.id);
+        expect(byName).not.toContain(other.contactId);
+        const byEmail = (await client.get(`/api/v1/search?q=someone@${otherName}.example`)).json().data;
+        expect(byEmail).toEqual([]);
+        const own = (await client.get(`/api/v1/search?q=someone@${otherName === 'alpha' ? 'beta' : 'alpha'}.example`)).json().data;
+        expect(own.map((h: { id: string }) => h.id)).toEqual([me.contactId]);
+      }
+    }
   });
 
   it('a foreign id and a missing id are indistinguishable', async () => {

@@ -117,8 +117,10 @@ describe('contact duplicates', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await owner.get(`/api/v1/contacts/duplicates?limit=1${cursor ? `&cursor=${cursor}` : ''}`)).json();
-      seen.push(...page.data.map((p: { a: { id: string }; b: { id: string } }) => key(p.a.id, p.b.id)));
+      const page: { data: { a: { id: string }; b: { id: string } }[]; nextCursor: string | null } = (
+        await owner.get(`/api/v1/contacts/duplicates?limit=1${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json();
+      seen.push(...page.data.map((p) => key(p.a.id, p.b.id)));
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen.sort()).toEqual(pairs.map((p: { ids: string }) => p.ids).sort());

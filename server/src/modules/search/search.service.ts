@@ -1,0 +1,207 @@
+import type { Ctx } from '../../context.ts';
+import type { Queryable } from '../../db/database.ts';
+import { AppError } from '../../lib/errors.ts';
+import { authorize } from '../../policies.ts';
+import { normaliseDomain } from '../companies/companies.normalize.ts';
+import { normaliseEmail, normalisePhone } from '../contacts/contacts.normalize.ts';
+import { findWorkspace } from '../workspaces/workspaces.repo.ts';
+import { defaultWorkspaceSettings } from '../workspaces/workspaces.schema.ts';
+import { type ParsedSearch, parseSearch, prefixQuery } from './search.query.ts';
+
+export const searchTypes = ['contact', 'company', 'deal', 'activity'] as const;
+export type SearchType = (typeof searchTypes)[number];
+
+/** One hit of the global search. */
+export type SearchHit = {
+  type: SearchType;
+  id: string;
+  title: string;
+  snippet: string | null;
+  score: number;
+  occurredAt: string | null;
+  activityKind: string | null;
+  links: { type: string; id: string; name: string }[];
+};
+
+/** Up to how many records of each type one term may stand for when it names people or companies in a question. */
+const ENTITY_CAP = 500;
+
+const contactName = `lower(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))`;
+const contactTitle = `coalesce(nullif(trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), ''), c.email, c.phone, '')`;
+
+type Row = { type: SearchType; id: string; title: string; snippet: string | null; score: number; occurred_at?: Date | null; kind?: string };
+
+/** Records of one type whose name, email, phone or domain matches, best first. */
+async function entityHits(db: Queryable, ctx: Ctx, type: 'contact' | 'company' | 'deal', s: ParsedSearch, exact: Exact, limit: number) {
+  const params: unknown[] = [ctx.workspaceId, prefixQuery(s.terms), s.text, limit];
+  const fuzzy = s.text.length >= 4;
+  let sql: string;
+  if (type === 'contact') {
+    params.push(exact.email ?? null, exact.phone ?? null);
+    sql = `SELECT 'contact' AS type, c.id, ${contactTitle} AS title,
+        concat_ws(' · ', c.email, c.job_title, (SELECT co.name FROM contact_companies cc JOIN companies co ON co.workspace_id = cc.workspace_id AND co.id = cc.company_id
+          WHERE cc.workspace_id = c.workspace_id AND cc.contact_id = c.id AND cc.is_primary)) AS snippet,
+        CASE WHEN c.email_list @> ARRAY[$5::text] OR c.phone_list @> ARRAY[$6::text] THEN 1.0
+             WHEN ${contactName} LIKE $3 || '%' OR lower(c.last_name) LIKE $3 || '%' THEN 0.9
+             WHEN c.search @@ to_tsquery('simple', $2) THEN 0.6 + ts_rank(c.search, to_tsquery('simple', $2)) / 10
+             ELSE word_similarity($3, ${contactName}) * 0.7 END AS score
+      FROM contacts c
+      WHERE c.workspace_id = $1 AND c.deleted_at IS NULL AND c.merged_into IS NULL
+        AND (c.search @@ to_tsquery('simple', $2) OR c.email_list @> ARRAY[$5::text] OR c.phone_list @> ARRAY[$6::text]
+             ${fuzzy ? `OR $3 <% ${contactName}` : ''})`;
+  } else if (type === 'company') {
+    params.push(exact.domain ?? null);
+    sql = `SELECT 'company' AS type, co.id, co.name AS title, concat_ws(' · ', co.domain, co.industry) AS snippet,
+        CASE WHEN co.domain = $5 THEN 1.0
+             WHEN lower(co.name) LIKE $3 || '%' THEN 0.9
+             WHEN co.search @@ to_tsquery('simple', $2) THEN 0.6 + ts_rank(co.search, to_tsquery('simple', $2)) / 10
+             ELSE word_similarity($3, lower(co.name)) * 0.7 END AS score
+      FROM companies co
+      WHERE co.workspace_id = $1 AND co.deleted_at IS NULL AND co.merged_into IS NULL
+        AND (co.search @@ to_tsquery('simple', $2) OR co.domain = $5 ${fuzzy ? 'OR $3 <% lower(co.name)' : ''})`;
+  } else {
+    sql = `SELECT 'deal' AS type, d.id, d.name AS title,
+        concat_ws(' · ', s.name, CASE WHEN d.amount IS NOT NULL THEN (d.amount / 100.0)::numeric(20, 2) || ' ' || d.currency END, d.status) AS snippet,
+        CASE WHEN lower(d.name) LIKE $3 || '%' THEN 0.85
+             WHEN d.search @@ to_tsquery('simple', $2) THEN 0.55 + ts_rank(d.search, to_tsquery('simple', $2)) / 10
+             ELSE word_similarity($3, lower(d.name)) * 0.65 END AS score
+      FROM deals d JOIN pipeline_stages s ON s.workspace_id = d.workspace_id AND s.id = d.stage_id
+      WHERE d.workspace_id = $1 AND d.deleted_at IS NULL
+        AND (d.search @@ to_tsquery('simple', $2) ${fuzzy ? 'OR $3 <% lower(d.name)' : ''})`;
+  }
+  const res = await db.query<Row>(`${sql} ORDER BY score DESC, id LIMIT $4`, params);
+  return res.rows;
+}
+
+/** The records (contacts, companies, deals) one word names, up to ENTITY_CAP of each type. */
+async function recordsNamedBy(db: Queryable, workspaceId: string, term: string): Promise<{ types: string[]; ids: string[] }> {
+  const res = await db.query<{ type: string; id: string }>(
+    `(SELECT 'contact' AS type, id FROM contacts WHERE workspace_id = $1 AND deleted_at IS NULL AND merged_into IS NULL AND search @@ to_tsquery('simple', $2) LIMIT $3)
+     UNION ALL (SELECT 'company', id FROM companies WHERE workspace_id = $1 AND deleted_at IS NULL AND merged_into IS NULL AND search @@ to_tsquery('simple', $2) LIMIT $3)
+     UNION ALL (SELECT 'deal', id FROM deals WHERE workspace_id = $1 AND deleted_at IS NULL AND search @@ to_tsquery('simple', $2) LIMIT $3)`,
+    [workspaceId, `${term}:*`, ENTITY_CAP],
+  );
+  return { types: res.rows.map((r) => r.type), ids: res.rows.map((r) => r.id) };
+}
+
+const activitySelect = (score: string) => `SELECT 'activity' AS type, a.id, a.kind,
+    coalesce(nullif(a.subject, ''), initcap(a.kind)) AS title, a.occurred_at,
+    ts_headline('simple', coalesce(a.body, a.subject, ''), to_tsquery('simple', $2), 'MaxWords=30, MinWords=12, StartSel="", StopSel=""') AS snippet,
+    ${score} AS score
+  FROM activities a`;
+
+/** A condition that term `$n` is in the activity's text or names a record it is linked to. */
+const termMatches = (n: number) => `(a.search @@ to_tsquery('simple', $${n}) OR EXISTS (
+    SELECT 1 FROM activity_links l WHERE l.workspace_id = a.workspace_id AND l.activity_id = a.id AND CASE l.record_type
+      WHEN 'contact' THEN EXISTS (SELECT 1 FROM contacts c WHERE c.workspace_id = l.workspace_id AND c.id = l.record_id AND c.search @@ to_tsquery('simple', $${n}))
+      WHEN 'company' THEN EXISTS (SELECT 1 FROM companies co WHERE co.workspace_id = l.workspace_id AND co.id = l.record_id AND co.search @@ to_tsquery('simple', $${n}))
+      ELSE EXISTS (SELECT 1 FROM deals d WHERE d.workspace_id = l.workspace_id AND d.id = l.record_id AND d.search @@ to_tsquery('simple', $${n})) END))`;
+
+/**
+ * Activities (notes, calls, emails, meetings) that match: by their own text, or (for questions
+ * like "Sarah's last call with Acme") by the people, companies and deals they are linked to —
+ * each word in the text or naming a linked record.
+ */
+async function activityHits(db: Queryable, workspaceId: string, s: ParsedSearch, limit: number): Promise<Row[]> {
+  const kinds = s.kinds.length > 0 ? s.kinds : null;
+  const order = s.newestFirst ? 'a.occurred_at DESC, a.id DESC' : 'score DESC, a.occurred_at DESC';
+  const byText = await db.query<Row>(
+    `${activitySelect("0.5 + ts_rank(a.search, to_tsquery('simple', $2)) / 10")}
+     WHERE a.workspace_id = $1 AND a.deleted_at IS NULL AND a.search @@ to_tsquery('simple', $2) AND ($3::text[] IS NULL OR a.kind = ANY($3))
+     ORDER BY ${order} LIMIT $4`,
+    [workspaceId, prefixQuery(s.terms), kinds, limit],
+  );
+  // The word naming the fewest records drives the search through the activities linked to them.
+  const named = [];
+  for (const term of s.terms) named.push({ term, ...(await recordsNamedBy(db, workspaceId, term)) });
+  const driver = named.filter((n) => n.ids.length > 0).sort((x, y) => x.ids.length - y.ids.length)[0];
+  if (!driver) return byText.rows;
+  const termParams = s.terms.map((t) => `${t}:*`);
+  const byContext = await db.query<Row>(
+    `${activitySelect('0.75')}
+     WHERE a.workspace_id = $1 AND a.deleted_at IS NULL AND ($3::text[] IS NULL OR a.kind = ANY($3))
+       AND a.id IN (SELECT l.activity_id FROM activity_links l JOIN unnest($5::text[], $6::uuid[]) AS r (type, id) ON l.record_type = r.type AND l.record_id = r.id
+                    WHERE l.workspace_id = $1)
+       AND ${termParams.map((_, i) => termMatches(i + 7)).join(' AND ')}
+     ORDER BY a.occurred_at DESC, a.id DESC LIMIT $4`,
+    [workspaceId, prefixQuery(s.terms), kinds, limit, driver.types, driver.ids, ...termParams],
+  );
+  const seen = new Set(byContext.rows.map((r) => r.id));
+  return [...byContext.rows, ...byText.rows.filter((r) => !seen.has(r.id))];
+}
+
+type Exact = { email?: string; phone?: string; domain?: string };
+
+/** The names of what activities are linked to, for showing a hit in context. */
+async function linksOf(db: Queryable, workspaceId: string, activityIds: string[]): Promise<Map<string, SearchHit['links']>> {
+  if (activityIds.length === 0) return new Map();
+  const res = await db.query<{ activity_id: string; type: string; id: string; name: string }>(
+    `SELECT l.activity_id, l.record_type AS type, l.record_id AS id,
+       coalesce(CASE l.record_type
+         WHEN 'contact' THEN (SELECT ${contactTitle} FROM contacts c WHERE c.workspace_id = l.workspace_id AND c.id = l.record_id)
+         WHEN 'company' THEN (SELECT co.name FROM companies co WHERE co.workspace_id = l.workspace_id AND co.id = l.record_id)
+         ELSE (SELECT d.name FROM deals d WHERE d.workspace_id = l.workspace_id AND d.id = l.record_id) END, '') AS name
+     FROM activity_links l WHERE l.workspace_id = $1 AND l.activity_id = ANY($2::uuid[]) ORDER BY l.record_type, l.record_id`,
+    [workspaceId, activityIds],
+  );
+  const out = new Map<string, SearchHit['links']>();
+  for (const r of res.rows) out.set(r.activity_id, [...(out.get(r.activity_id) ?? []), { type: r.type, id: r.id, name: r.name }]);
+  return out;
+}
+
+/**
+ * The global search: contacts, companies, deals and activity text in one ranked list. Matches
+ * names, emails, phones and domains exactly, words by prefix ("sar" finds Sarah), small typos by
+ * trigram similarity, and questions about activities by the records they are linked to.
+ */
+export async function globalSearch(
+  ctx: Ctx,
+  input: { q: string; limit: number; types?: SearchType[] },
+): Promise<{ hits: SearchHit[]; parsed: ParsedSearch }> {
+  authorize(ctx, 'records.read');
+  const parsed = parseSearch(input.q);
+  if (parsed.terms.length === 0) {
+    throw new AppError('validation_failed', 'Search for at least one letter or digit', [
+      { field: 'query.q', message: 'Nothing to search for' },
+    ]);
+  }
+  const types = new Set(input.types ?? searchTypes);
+  const region = (await findWorkspace(ctx.tx, ctx.workspaceId))?.settings.phoneRegion ?? defaultWorkspaceSettings.phoneRegion;
+  const raw = input.q.trim();
+  const exact: Exact = {
+    email: normaliseEmail(raw),
+    phone: /^[+\d\s().-]{6,}$/.test(raw) ? normalisePhone(raw, region) : undefined,
+    domain: raw.includes('.') && !raw.includes('@') ? normaliseDomain(raw) : undefined,
+  };
+  // Typo matching at a similarity a person would call "the same word, mistyped".
+  await ctx.tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)`);
+  const rows: Row[] = [];
+  for (const type of ['contact', 'company', 'deal'] as const) {
+    if (types.has(type)) rows.push(...(await entityHits(ctx.tx, ctx, type, parsed, exact, input.limit)));
+  }
+  if (types.has('activity')) rows.push(...(await activityHits(ctx.tx, ctx.workspaceId, parsed, input.limit)));
+  // Stable: equal scores keep their order (for activities in a question, newest first).
+  const ranked = rows
+    .map((r, i) => ({ r, i }))
+    .sort((x, y) => Number(y.r.score) - Number(x.r.score) || x.i - y.i)
+    .slice(0, input.limit)
+    .map((x) => x.r);
+  const links = await linksOf(
+    ctx.tx,
+    ctx.workspaceId,
+    ranked.filter((r) => r.type === 'activity').map((r) => r.id),
+  );
+  return {
+    parsed,
+    hits: ranked.map((r) => ({
+      type: r.type,
+      id: r.id,
+      title: r.title,
+      snippet: r.snippet || null,
+      score: Math.round(Number(r.score) * 1000) / 1000,
+      occurredAt: r.occurred_at ? r.occurred_at.toISOString() : null,
+      activityKind: r.kind ?? null,
+      links: links.get(r.id) ?? [],
+    })),
+  };
+}
