@@ -116,6 +116,11 @@ const covered: Record<string, string> = {
   'POST /api/v1/contacts/merge': 'scoped',
   'POST /api/v1/companies/merge': 'scoped',
   'GET /api/v1/search': 'scoped',
+  'GET /api/v1/views': 'scoped',
+  'POST /api/v1/views': 'scoped',
+  'GET /api/v1/views/{id}': 'scoped',
+  'PATCH /api/v1/views/{id}': 'scoped',
+  'DELETE /api/v1/views/{id}': 'scoped',
 };
 
 describe('tenant isolation', () => {
@@ -334,6 +339,22 @@ describe('tenant isolation', () => {
         expect(own.map((h: { id: string }) => h.id)).toEqual([me.contactId]);
       }
     }
+  });
+
+  it('saved views, even shared ones, stay in their workspace', async () => {
+    const theirs = (
+      await b.owner.post('/api/v1/views', { objectType: 'contact', name: 'Beta shared', visibility: 'workspace', columns: ['name'] })
+    ).json();
+    for (const client of [a.owner, a.key]) {
+      expect((await client.get('/api/v1/views?limit=500')).json().data.map((v: { id: string }) => v.id)).not.toContain(theirs.id);
+      const attempts = await Promise.all([
+        client.get(`/api/v1/views/${theirs.id}`),
+        client.patch(`/api/v1/views/${theirs.id}`, { name: 'Hijacked' }),
+        client.delete(`/api/v1/views/${theirs.id}`),
+      ]);
+      expect(attempts.map((r) => r.statusCode)).toEqual([404, 404, 404]);
+    }
+    expect((await b.owner.get(`/api/v1/views/${theirs.id}`)).json().name).toBe('Beta shared');
   });
 
   it('a foreign id and a missing id are indistinguishable', async () => {
