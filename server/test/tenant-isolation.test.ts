@@ -116,6 +116,9 @@ const covered: Record<string, string> = {
   'POST /api/v1/contacts/merge': 'scoped',
   'POST /api/v1/companies/merge': 'scoped',
   'GET /api/v1/search': 'scoped',
+  'POST /api/v1/companies/batch/create': 'scoped',
+  'POST /api/v1/companies/batch/update': 'scoped',
+  'POST /api/v1/companies/batch/upsert': 'scoped',
   'GET /api/v1/views': 'scoped',
   'POST /api/v1/views': 'scoped',
   'GET /api/v1/views/{id}': 'scoped',
@@ -339,6 +342,25 @@ describe('tenant isolation', () => {
         expect(own.map((h: { id: string }) => h.id)).toEqual([me.contactId]);
       }
     }
+  });
+
+  it("company batches never reach the other workspace's companies", async () => {
+    const theirs = (
+      await b.owner.post('/api/v1/companies', { name: 'Beta Batch', domain: 'beta-batch.example', externalId: 'bb-1' })
+    ).json();
+    const update = await a.owner.post('/api/v1/companies/batch/update', { inputs: [{ id: theirs.id, properties: { name: 'Hijacked' } }] });
+    expect(update.json().results[0]).toMatchObject({ status: 'error', code: 'not_found' });
+    for (const [idProperty, input] of [
+      ['domain', { name: 'Alpha by domain', domain: 'beta-batch.example' }],
+      ['externalId', { name: 'Alpha by id', externalId: 'bb-1' }],
+    ] as const) {
+      const upsert = await a.owner.post('/api/v1/companies/batch/upsert', { idProperty, inputs: [input] });
+      expect(upsert.json().results[0].status).toBe('created');
+      expect(upsert.json().results[0].id).not.toBe(theirs.id);
+    }
+    const intact = await b.owner.get(`/api/v1/companies/${theirs.id}`);
+    expect(intact.json().name).toBe('Beta Batch');
+    expect(intact.headers.etag).toBe('"1"');
   });
 
   it('saved views, even shared ones, stay in their workspace', async () => {

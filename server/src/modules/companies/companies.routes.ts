@@ -3,8 +3,18 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { ifMatchVersion, inWorkspace, setEtag } from '../../http/route-kit.ts';
 import { idParams, pageQuery, recordGetQuery, recordSearchBody } from '../../http/schemas.ts';
+import { summariseBatch } from '../../lib/batch.ts';
 import { project } from '../../lib/projection.ts';
 import { parseSortParam } from '../../lib/record-list.ts';
+import { batchResultSchema } from '../contacts/contacts.batch.ts';
+import {
+  batchCreateCompanies,
+  batchUpdateCompanies,
+  batchUpsertCompanies,
+  companyBatchCreateBody,
+  companyBatchUpdateBody,
+  companyBatchUpsertBody,
+} from './companies.batch.ts';
 import { companyContactView, companyDealView, companyView } from './companies.presenter.ts';
 import {
   companyContactSchema,
@@ -71,6 +81,43 @@ export function companyRoutes(deps: Deps): FastifyPluginAsyncZod {
         setEtag(reply, row.version);
         return reply.code(201).header('location', `/api/v1/companies/${row.id}`).send(companyView(row));
       },
+    );
+
+    app.post(
+      '/companies/batch/create',
+      {
+        schema: {
+          tags,
+          summary: 'Create up to 1,000 companies; bad items are reported and skipped',
+          body: companyBatchCreateBody,
+          response: { 200: batchResultSchema },
+        },
+      },
+      async (request) => summariseBatch(await inWorkspace(deps.db, request, (ctx) => batchCreateCompanies(ctx, request.body.inputs))),
+    );
+
+    app.post(
+      '/companies/batch/update',
+      {
+        schema: { tags, summary: 'Update up to 1,000 companies by id', body: companyBatchUpdateBody, response: { 200: batchResultSchema } },
+      },
+      async (request) => summariseBatch(await inWorkspace(deps.db, request, (ctx) => batchUpdateCompanies(ctx, request.body.inputs))),
+    );
+
+    app.post(
+      '/companies/batch/upsert',
+      {
+        schema: {
+          tags,
+          summary: 'Create or update up to 1,000 companies, matched by domain or external id',
+          body: companyBatchUpsertBody,
+          response: { 200: batchResultSchema },
+        },
+      },
+      async (request) =>
+        summariseBatch(
+          await inWorkspace(deps.db, request, (ctx) => batchUpsertCompanies(ctx, request.body.idProperty, request.body.inputs)),
+        ),
     );
 
     app.get(

@@ -469,3 +469,72 @@ describe('companies', () => {
     expect(list.data).toEqual([]);
   });
 });
+
+describe('company batches', () => {
+  it('upserts by normalised domain: updates the match, creates the rest, reports bad items, in order', async () => {
+    const acme = await createCompany({ name: 'Acme Batch', domain: 'https://www.acme-batch.example' });
+    const before = await count('companies');
+    const res = await owner.post('/api/v1/companies/batch/upsert', {
+      idProperty: 'domain',
+      inputs: [
+        { name: 'Acme Renamed', domain: 'ACME-batch.example' },
+        { name: 'New Co', domain: 'newco-batch.example' },
+        { name: 'Bad Domain Co', domain: 'not a domain' },
+        { name: 'New Co Again', domain: 'www.newco-batch.example', industry: 'Shipping' },
+        { name: '' },
+        { name: 'No Domain' },
+      ],
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ created: 1, updated: 2, failed: 3 });
+    expect(body.results.map((r: { status: string }) => r.status)).toEqual(['updated', 'created', 'error', 'updated', 'error', 'error']);
+    expect(body.results[0].id).toBe(acme.id);
+    expect(body.results[3].id).toBe(body.results[1].id);
+    expect(body.results[2].errors.map((e: { field: string }) => e.field)).toEqual(['body.domain']);
+    expect(body.results[4].errors.map((e: { field: string }) => e.field)).toEqual(['body.name']);
+    expect(body.results[5].errors.map((e: { field: string }) => e.field)).toEqual(['body.domain']);
+    expect(await count('companies')).toBe((before ?? 0) + 1);
+    expect((await owner.get(`/api/v1/companies/${acme.id}`)).json().name).toBe('Acme Renamed');
+    expect((await owner.get(`/api/v1/companies/${body.results[1].id}`)).json()).toMatchObject({
+      name: 'New Co Again',
+      industry: 'Shipping',
+    });
+  });
+
+  it('rolls back a bad item whole, even one refused by the database, and writes the good ones', async () => {
+    const res = await owner.post('/api/v1/companies/batch/create', {
+      inputs: [
+        { name: 'Ext One', externalId: 'batch-ext-1' },
+        { name: 'Ext Clash', externalId: 'batch-ext-1' },
+        { name: 'Ext Two', externalId: 'batch-ext-2' },
+      ],
+    });
+    expect(res.json().results.map((r: { status: string; code?: string }) => r.code ?? r.status)).toEqual([
+      'created',
+      'conflict',
+      'created',
+    ]);
+    const names = await t.db.query<{ name: string }>(`SELECT name FROM companies WHERE name LIKE 'Ext %' ORDER BY name`);
+    expect(names.rows.map((r) => r.name)).toEqual(['Ext One', 'Ext Two']);
+    const audit = await t.db.query(`SELECT 1 FROM record_changes rc JOIN companies co ON co.id = rc.record_id WHERE co.name = 'Ext Clash'`);
+    expect(audit.rows).toEqual([]);
+
+    const upsert = await owner.post('/api/v1/companies/batch/upsert', {
+      idProperty: 'externalId',
+      inputs: [{ name: 'Ext One Renamed', externalId: 'batch-ext-1' }, { name: 'Missing id' }],
+    });
+    expect(upsert.json()).toMatchObject({ updated: 1, failed: 1 });
+    const update = await owner.post('/api/v1/companies/batch/update', {
+      inputs: [
+        { id: upsert.json().results[0].id, properties: { industry: 'Tools' } },
+        { id: newId(), properties: { industry: 'Ghost' } },
+      ],
+    });
+    expect(update.json().results.map((r: { status: string; code?: string }) => r.code ?? r.status)).toEqual(['updated', 'not_found']);
+    const readOnly = (await addMember(owner, 'read_only')).client;
+    const refused = await readOnly.post('/api/v1/companies/batch/create', { inputs: [{ name: 'Nope' }] });
+    expect(refused.json().results[0].code).toBe('forbidden');
+    expect((await owner.post('/api/v1/companies/batch/create', { inputs: [] })).statusCode).toBe(400);
+  });
+});
