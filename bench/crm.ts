@@ -5,8 +5,8 @@ import { type Stats, stats } from './stats.ts';
 /**
  * CRM core benchmark, through the authenticated HTTP API on a seeded workspace, each scenario
  * beside the same work as raw SQL in the same run: get a contact (and its first timeline page
- * once that endpoint exists), a filtered + sorted list page on standard and custom fields, and a
- * batch upsert of 1,000 contacts.
+ * once that endpoint exists), a filtered + sorted list page on standard and custom fields, the
+ * global search, and a batch upsert of 1,000 contacts.
  */
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
@@ -104,6 +104,38 @@ export async function benchCrm(backend: 'pglite' | 'postgres', adminUrl: string,
       target: 'p95 ≤ 50 ms',
       http: stats(listHttp),
       raw: stats(listRaw),
+    });
+
+    const searches = [
+      'sar',
+      'Sarah Connor',
+      'person4242@mail42.example',
+      'Acme 12',
+      'budget approved',
+      'Fatma',
+      'what did Sarah say in her last call',
+      '+1 415 000 4242',
+    ];
+    const searchHttp = await timeEach(ROUNDS, async (i) => {
+      const r = await fetch(`${base}/api/v1/search?q=${encodeURIComponent(searches[i % searches.length] as string)}&limit=20`, { headers });
+      if (r.status !== 200) throw new Error(`search answered ${r.status}`);
+      await r.arrayBuffer();
+    });
+    const searchRaw = await timeEach(ROUNDS, async (i) => {
+      const words = (searches[i % searches.length] as string)
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter(Boolean);
+      const tsq = words.map((w) => `${w}:*`).join(' & ');
+      for (const table of ['contacts', 'companies', 'deals', 'activities']) {
+        await raw.query(`SELECT id FROM ${table} WHERE workspace_id = $1 AND search @@ to_tsquery('simple', $2) LIMIT 20`, [ws, tsq]);
+      }
+    });
+    scenarios.push({
+      name: 'global search (names, prefixes, emails, phones, typos, activity text, a question)',
+      target: 'p95 ≤ 50 ms',
+      http: stats(searchHttp),
+      raw: stats(searchRaw),
     });
 
     const batchRounds = 10;
