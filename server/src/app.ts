@@ -28,10 +28,12 @@ import { bulkJobRoutes } from './modules/bulk-jobs/bulk-jobs.routes.ts';
 import { companyRoutes } from './modules/companies/companies.routes.ts';
 import { contactRoutes } from './modules/contacts/contacts.routes.ts';
 import { customFieldRoutes } from './modules/custom-fields/custom-fields.routes.ts';
+import { dealRoutes } from './modules/deals/deals.routes.ts';
 import { dedupeRoutes } from './modules/dedupe/dedupe.routes.ts';
 import { healthRoutes, RAPPORT_VERSION } from './modules/health/health.routes.ts';
 import { invitationRoutes } from './modules/invitations/invitations.routes.ts';
 import { memberRoutes } from './modules/members/members.routes.ts';
+import { pipelineRoutes } from './modules/pipelines/pipelines.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { trashRoutes } from './modules/trash/trash.routes.ts';
 import { viewRoutes } from './modules/views/views.routes.ts';
@@ -140,6 +142,8 @@ export async function buildApp(input: AppInput): Promise<{ app: FastifyInstance;
         customFieldRoutes,
         contactRoutes,
         companyRoutes,
+        pipelineRoutes,
+        dealRoutes,
         dedupeRoutes,
         searchRoutes,
         viewRoutes,

@@ -111,6 +111,27 @@ const covered: Record<string, string> = {
   'GET /api/v1/bulk-jobs': 'scoped',
   'GET /api/v1/bulk-jobs/{id}': 'scoped',
   'GET /api/v1/trash': 'scoped',
+  'GET /api/v1/pipelines': 'scoped',
+  'POST /api/v1/pipelines': 'scoped',
+  'GET /api/v1/pipelines/{id}': 'scoped',
+  'PATCH /api/v1/pipelines/{id}': 'scoped',
+  'DELETE /api/v1/pipelines/{id}': 'scoped',
+  'POST /api/v1/pipelines/{id}/stages': 'scoped',
+  'PATCH /api/v1/pipelines/{id}/stages/{stageId}': 'scoped',
+  'POST /api/v1/pipelines/{id}/stages/reorder': 'scoped',
+  'DELETE /api/v1/pipelines/{id}/stages/{stageId}': 'scoped',
+  'GET /api/v1/deals': 'scoped',
+  'POST /api/v1/deals': 'scoped',
+  'POST /api/v1/deals/search': 'scoped',
+  'GET /api/v1/deals/{id}': 'scoped',
+  'PATCH /api/v1/deals/{id}': 'scoped',
+  'DELETE /api/v1/deals/{id}': 'scoped',
+  'POST /api/v1/deals/{id}/restore': 'scoped',
+  'PUT /api/v1/deals/{id}/contacts': 'scoped',
+  'GET /api/v1/deals/{id}/stage-history': 'scoped',
+  'POST /api/v1/deals/batch/create': 'scoped',
+  'POST /api/v1/deals/batch/update': 'scoped',
+  'POST /api/v1/deals/batch/upsert': 'scoped',
   'GET /api/v1/contacts/duplicates': 'scoped',
   'GET /api/v1/companies/duplicates': 'scoped',
   'POST /api/v1/contacts/merge': 'scoped',
@@ -377,6 +398,91 @@ describe('tenant isolation', () => {
       expect(attempts.map((r) => r.statusCode)).toEqual([404, 404, 404]);
     }
     expect((await b.owner.get(`/api/v1/views/${theirs.id}`)).json().name).toBe('Beta shared');
+  });
+
+  it("pipelines and deals: the other workspace's are never listed, found, linked, read, moved or changed", async () => {
+    const bPipeline = (await b.owner.get('/api/v1/pipelines')).json().data[0];
+    const bStage = bPipeline.stages[0].id;
+    const bCompany = (await b.owner.post('/api/v1/companies', { name: 'Beta deal co' })).json();
+    const theirs = (
+      await b.owner.post('/api/v1/deals', {
+        name: 'Beta deal',
+        amount: 500,
+        externalId: 'shared-ext',
+        companyId: bCompany.id,
+        contacts: [{ contactId: b.contactId }],
+      })
+    ).json();
+    const binned = (await b.owner.post('/api/v1/deals', { name: 'Beta binned deal' })).json();
+    await b.owner.delete(`/api/v1/deals/${binned.id}`);
+    const aPipeline = (await a.owner.get('/api/v1/pipelines')).json().data[0];
+    const mine = (await a.owner.post('/api/v1/deals', { name: 'Alpha deal' })).json();
+    for (const client of [a.owner, a.key]) {
+      const pipelines = (await client.get('/api/v1/pipelines')).json().data.map((p: { id: string }) => p.id);
+      expect(pipelines).toEqual([aPipeline.id]);
+      const listed = (await client.get('/api/v1/deals?limit=500')).json();
+      expect(listed.data.map((d: { id: string }) => d.id)).toEqual([mine.id]);
+      const byId = await client.post('/api/v1/deals/search', {
+        filterGroups: [{ filters: [{ field: 'id', operator: 'eq', value: theirs.id }] }],
+      });
+      expect(byId.json().total).toBe(0);
+      const byContact = await client.post('/api/v1/deals/search', {
+        filterGroups: [{ filters: [{ association: 'contacts', filters: [{ field: 'id', operator: 'eq', value: b.contactId }] }] }],
+      });
+      expect(byContact.json().total).toBe(0);
+      const attempts = await Promise.all([
+        client.get(`/api/v1/pipelines/${bPipeline.id}`),
+        client.patch(`/api/v1/pipelines/${bPipeline.id}`, { name: 'Hijacked' }),
+        client.delete(`/api/v1/pipelines/${bPipeline.id}`),
+        client.post(`/api/v1/pipelines/${bPipeline.id}/stages`, { name: 'Injected', probability: 1 }),
+        client.patch(`/api/v1/pipelines/${bPipeline.id}/stages/${bStage}`, { name: 'Hijacked' }),
+        client.post(`/api/v1/pipelines/${bPipeline.id}/stages/reorder`, {
+          stageIds: bPipeline.stages.map((s: { id: string }) => s.id).reverse(),
+        }),
+        client.delete(`/api/v1/pipelines/${bPipeline.id}/stages/${bStage}`),
+        client.patch(`/api/v1/pipelines/${aPipeline.id}/stages/${bStage}`, { name: 'Hijacked' }),
+        client.get(`/api/v1/deals/${theirs.id}`),
+        client.patch(`/api/v1/deals/${theirs.id}`, { name: 'Hijacked' }),
+        client.delete(`/api/v1/deals/${theirs.id}`),
+        client.post(`/api/v1/deals/${binned.id}/restore`),
+        client.request('PUT', `/api/v1/deals/${theirs.id}/contacts`, { contacts: [] }),
+        client.get(`/api/v1/deals/${theirs.id}/stage-history`),
+      ]);
+      expect(attempts.map((r) => r.statusCode)).toEqual(Array(14).fill(404));
+      // B's pipeline, stage, company and contact cannot be linked to A's deals.
+      const linked = await client.post('/api/v1/deals', {
+        name: 'Linker',
+        pipelineId: bPipeline.id,
+        companyId: bCompany.id,
+        contacts: [{ contactId: b.contactId }],
+      });
+      expect(linked.statusCode).toBe(400);
+      expect(
+        linked
+          .json()
+          .errors.map((e: { field: string }) => e.field)
+          .sort(),
+      ).toEqual(['body.companyId', 'body.contacts[0].contactId', 'body.pipelineId']);
+      expect((await client.patch(`/api/v1/deals/${mine.id}`, { stageId: bStage })).statusCode).toBe(400);
+      const moveThere = await client.delete(`/api/v1/pipelines/${aPipeline.id}/stages/${aPipeline.stages[0].id}?moveTo=${bStage}`);
+      expect(moveThere.statusCode).toBe(400);
+      const update = await client.post('/api/v1/deals/batch/update', { inputs: [{ id: theirs.id, properties: { name: 'Hijacked' } }] });
+      expect(update.json().results[0]).toMatchObject({ status: 'error', code: 'not_found' });
+    }
+    const upsert = await a.owner.post('/api/v1/deals/batch/upsert', {
+      idProperty: 'externalId',
+      inputs: [{ externalId: 'shared-ext', name: 'Mine now' }],
+    });
+    expect(upsert.json().results[0].status).toBe('created');
+    expect(upsert.json().results[0].id).not.toBe(theirs.id);
+    expect((await a.owner.get(`/api/v1/deals/${mine.id}`)).json().stageId).toBe(aPipeline.stages[0].id);
+    const intact = await b.owner.get(`/api/v1/deals/${theirs.id}`);
+    expect(intact.headers.etag).toBe('"1"');
+    expect(intact.json()).toMatchObject({ name: 'Beta deal', stageId: bStage, contacts: [{ contactId: b.contactId, role: null }] });
+    expect((await b.owner.get(`/api/v1/deals/${theirs.id}/stage-history`)).json().data).toHaveLength(1);
+    const bAfter = (await b.owner.get(`/api/v1/pipelines/${bPipeline.id}`)).json();
+    expect(bAfter).toEqual(bPipeline);
+    expect((await b.owner.post(`/api/v1/deals/${binned.id}/restore`)).statusCode).toBe(200);
   });
 
   it('a foreign id and a missing id are indistinguishable', async () => {

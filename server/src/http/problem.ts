@@ -31,6 +31,7 @@ const titles: Record<ErrorCode, string> = {
   unsupported_media_type: 'Unsupported media type',
   idempotency_key_reused: 'Idempotency key reused with a different request',
   unprocessable: 'Unprocessable request',
+  stage_requirements: 'Stage requirements not met',
   precondition_required: 'Precondition required',
   rate_limited: 'Too many requests',
   internal: 'Internal error',

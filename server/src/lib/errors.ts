@@ -15,6 +15,7 @@ export const errorStatus = {
   unsupported_media_type: 415,
   idempotency_key_reused: 422,
   unprocessable: 422,
+  stage_requirements: 422,
   precondition_required: 428,
   rate_limited: 429,
   internal: 500,

@@ -130,6 +130,17 @@ export const dealType: RecordTypeDef = {
     { key: 'lostReason', kind: 'text', sql: 'd.lost_reason' },
     { key: 'closedAt', kind: 'datetime', sql: 'd.closed_at' },
     { key: 'stageEnteredAt', kind: 'datetime', sql: 'd.stage_entered_at' },
+    {
+      key: 'weightedAmount',
+      kind: 'number',
+      sql: 'round(d.amount * coalesce(d.probability, (SELECT s.probability FROM pipeline_stages s WHERE s.workspace_id = d.workspace_id AND s.id = d.stage_id)) / 100.0)',
+    },
+    {
+      // As deals.presenter.ts isRotten: open, and idle (no stage change, no activity) past the stage's rotten-after days.
+      key: 'rotten',
+      kind: 'boolean',
+      sql: "(d.status = 'open' AND coalesce((SELECT greatest(d.stage_entered_at, d.last_activity_at) < now() - make_interval(days => s.rotten_days) FROM pipeline_stages s WHERE s.workspace_id = d.workspace_id AND s.id = d.stage_id), false))",
+    },
     { key: 'externalId', kind: 'text', sql: 'd.external_id' },
     { key: 'lastActivityAt', kind: 'datetime', sql: 'd.last_activity_at' },
     ...timestamps('d'),

@@ -8,6 +8,7 @@ import { hashToken, randomToken } from '../../lib/tokens.ts';
 import type { Role } from '../../policies.ts';
 import { findPendingInvitationByToken, markInvitationAccepted } from '../invitations/invitations.repo.ts';
 import { findMembershipOfUser, insertMembership } from '../members/members.repo.ts';
+import { createDefaultPipeline } from '../pipelines/pipelines.service.ts';
 import { findWorkspace, insertWorkspace, type WorkspaceRow } from '../workspaces/workspaces.repo.ts';
 import { defaultWorkspaceSettings } from '../workspaces/workspaces.schema.ts';
 import {
@@ -104,6 +105,7 @@ export async function signup(
       after: { name: workspace.name, settings: workspace.settings },
     });
     await addMember(ctx, user, 'owner');
+    await createDefaultPipeline(ctx);
     return startSession(deps, tx, user, workspace, 'owner', meta);
   });
 }
