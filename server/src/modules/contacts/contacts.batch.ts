@@ -76,17 +76,26 @@ async function findExisting(
   idProperty?: 'email' | 'externalId',
 ): Promise<ContactRow[]> {
   if (keys.length === 0) return [];
-  const where =
-    mode === 'update'
-      ? 'c.id = ANY($2::uuid[])'
-      : idProperty === 'email'
-        ? 'c.email_list && $2::text[]'
-        : 'c.external_id = ANY($2::text[])';
-  const res = await ctx.tx.query<ContactRow>(
-    `SELECT ${contactSelect} FROM contacts c WHERE c.workspace_id = $1 AND ${where} AND c.deleted_at IS NULL AND c.merged_into IS NULL ORDER BY c.id`,
-    [ctx.workspaceId, keys],
+  const live = 'c.deleted_at IS NULL AND c.merged_into IS NULL';
+  const select = (join: string) =>
+    ctx.tx.query<ContactRow>(
+      `SELECT ${contactSelect} FROM unnest($2::text[]) k (key) JOIN contacts c ON c.workspace_id = $1 AND ${join} AND ${live}`,
+      [ctx.workspaceId, [...new Set(keys)]],
+    );
+  if (mode === 'update') return (await select('c.id = k.key::uuid')).rows;
+  if (idProperty === 'externalId') return (await select('c.external_id = k.key')).rows;
+  // Most upserts name a contact's primary email: one index probe each. Only the keys left over
+  // are looked up among every contact's other addresses.
+  const byPrimary = (await select('c.email = k.key')).rows;
+  const found = new Set(byPrimary.flatMap((r) => r.email_list));
+  const rest = keys.filter((k) => !found.has(k));
+  if (rest.length === 0) return byPrimary;
+  const others = await ctx.tx.query<ContactRow>(
+    `SELECT ${contactSelect} FROM contacts c WHERE c.workspace_id = $1 AND c.email_list && $2::text[] AND ${live}`,
+    [ctx.workspaceId, rest],
   );
-  return res.rows;
+  const seen = new Set(byPrimary.map((r) => r.id));
+  return [...byPrimary, ...others.rows.filter((r) => !seen.has(r.id))];
 }
 
 /**
