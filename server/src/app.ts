@@ -21,6 +21,7 @@ import { AppError } from './lib/errors.ts';
 import { newId } from './lib/ids.ts';
 import { createMailer, type Mailer } from './lib/mailer.ts';
 import { hashToken } from './lib/tokens.ts';
+import { activityRoutes } from './modules/activities/activities.routes.ts';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
@@ -33,8 +34,11 @@ import { dedupeRoutes } from './modules/dedupe/dedupe.routes.ts';
 import { healthRoutes, RAPPORT_VERSION } from './modules/health/health.routes.ts';
 import { invitationRoutes } from './modules/invitations/invitations.routes.ts';
 import { memberRoutes } from './modules/members/members.routes.ts';
+import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
 import { pipelineRoutes } from './modules/pipelines/pipelines.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
+import { taskRoutes } from './modules/tasks/tasks.routes.ts';
+import { timelineRoutes } from './modules/timeline/timeline.routes.ts';
 import { trashRoutes } from './modules/trash/trash.routes.ts';
 import { viewRoutes } from './modules/views/views.routes.ts';
 import { workspaceRoutes } from './modules/workspaces/workspaces.routes.ts';
@@ -149,6 +153,10 @@ export async function buildApp(input: AppInput): Promise<{ app: FastifyInstance;
         viewRoutes,
         bulkJobRoutes,
         trashRoutes,
+        activityRoutes,
+        timelineRoutes,
+        taskRoutes,
+        notificationRoutes,
       ];
       for (const routes of modules) {
         await api.register(routes(deps));

@@ -11,6 +11,7 @@ import { startOutbox } from './jobs/outbox.ts';
 import { schedulePurge } from './jobs/purge.ts';
 import { Queue } from './jobs/queue.ts';
 import { ensureQueues } from './jobs/queues.ts';
+import { scheduleReminders } from './jobs/reminders.ts';
 import { BULK_QUEUE, bulkJobPayload, runBulkJob } from './modules/bulk-jobs/bulk-jobs.service.ts';
 
 /** A running Rapport node; `stop` shuts it down in order (HTTP, jobs, database). */
@@ -21,6 +22,7 @@ export async function startWorker(deps: Deps): Promise<() => Promise<void>> {
   const stopOutbox = await startOutbox(deps, consumersFor(deps));
   await scheduleMaintenance(deps);
   await schedulePurge(deps);
+  await scheduleReminders(deps);
   await deps.queue.work({
     name: BULK_QUEUE,
     payload: bulkJobPayload,

@@ -111,6 +111,28 @@ const covered: Record<string, string> = {
   'GET /api/v1/bulk-jobs': 'scoped',
   'GET /api/v1/bulk-jobs/{id}': 'scoped',
   'GET /api/v1/trash': 'scoped',
+  'GET /api/v1/activities': 'scoped',
+  'POST /api/v1/activities': 'scoped',
+  'POST /api/v1/activities/search': 'scoped',
+  'GET /api/v1/activities/{id}': 'scoped',
+  'PATCH /api/v1/activities/{id}': 'scoped',
+  'DELETE /api/v1/activities/{id}': 'scoped',
+  'POST /api/v1/activities/{id}/restore': 'scoped',
+  'GET /api/v1/contacts/{id}/timeline': 'scoped',
+  'GET /api/v1/companies/{id}/timeline': 'scoped',
+  'GET /api/v1/deals/{id}/timeline': 'scoped',
+  'GET /api/v1/tasks': 'scoped',
+  'POST /api/v1/tasks': 'scoped',
+  'POST /api/v1/tasks/search': 'scoped',
+  'GET /api/v1/tasks/mine': 'scoped',
+  'GET /api/v1/tasks/{id}': 'scoped',
+  'PATCH /api/v1/tasks/{id}': 'scoped',
+  'DELETE /api/v1/tasks/{id}': 'scoped',
+  'POST /api/v1/tasks/{id}/complete': 'scoped',
+  'POST /api/v1/tasks/{id}/restore': 'scoped',
+  'GET /api/v1/notifications': 'own notifications only',
+  'POST /api/v1/notifications/{id}/read': 'own notifications only',
+  'POST /api/v1/notifications/read-all': 'own notifications only',
   'GET /api/v1/pipelines': 'scoped',
   'POST /api/v1/pipelines': 'scoped',
   'GET /api/v1/pipelines/{id}': 'scoped',
@@ -483,6 +505,107 @@ describe('tenant isolation', () => {
     const bAfter = (await b.owner.get(`/api/v1/pipelines/${bPipeline.id}`)).json();
     expect(bAfter).toEqual(bPipeline);
     expect((await b.owner.post(`/api/v1/deals/${binned.id}/restore`)).statusCode).toBe(200);
+  });
+
+  it("activities, timelines, tasks and notifications: the other workspace's are never listed, linked, read or changed", async () => {
+    const bCompany = (await b.owner.post('/api/v1/companies', { name: 'Beta timeline co' })).json();
+    const bDeal = (await b.owner.post('/api/v1/deals', { name: 'Beta timeline deal' })).json();
+    const bLinks = [{ recordType: 'contact', recordId: b.contactId }];
+    const theirs = (
+      await b.owner.post('/api/v1/activities', { kind: 'note', subject: 'Beta secret', body: 'Secret', links: bLinks })
+    ).json();
+    const binnedActivity = (await b.owner.post('/api/v1/activities', { kind: 'note', body: 'Binned', links: bLinks })).json();
+    await b.owner.delete(`/api/v1/activities/${binnedActivity.id}`);
+    const dueAt = new Date(Date.now() - 3_600_000).toISOString();
+    const bUserId = (await b.owner.get('/api/v1/me')).json().user.id;
+    const task = (
+      await b.owner.post('/api/v1/tasks', { title: 'Beta task', dueAt, record: { recordType: 'contact', recordId: b.contactId } })
+    ).json();
+    const binnedTask = (await b.owner.post('/api/v1/tasks', { title: 'Beta binned task' })).json();
+    await b.owner.delete(`/api/v1/tasks/${binnedTask.id}`);
+    const notificationId = '01a20000-0000-7000-8000-0000000000aa';
+    await t.db.query("INSERT INTO notifications (workspace_id, id, user_id, kind, title) VALUES ($1, $2, $3, 'test', 'Beta news')", [
+      b.workspaceId,
+      notificationId,
+      bUserId,
+    ]);
+    const mine = (
+      await a.owner.post('/api/v1/activities', { kind: 'note', body: 'Alpha', links: [{ recordType: 'contact', recordId: a.contactId }] })
+    ).json();
+    for (const client of [a.owner, a.key]) {
+      expect((await client.get('/api/v1/activities?limit=500')).json().data.map((x: { id: string }) => x.id)).not.toContain(theirs.id);
+      expect((await client.get('/api/v1/activities?q=secret')).json().data).toEqual([]);
+      const byContact = await client.post('/api/v1/activities/search', {
+        filterGroups: [{ filters: [{ association: 'contacts', filters: [{ field: 'id', operator: 'eq', value: b.contactId }] }] }],
+      });
+      expect(byContact.json().total).toBe(0);
+      expect((await client.get('/api/v1/tasks?limit=500')).json().data.map((x: { id: string }) => x.id)).not.toContain(task.id);
+      const tasksById = await client.post('/api/v1/tasks/search', {
+        filterGroups: [{ filters: [{ field: 'id', operator: 'eq', value: task.id }] }],
+      });
+      expect(tasksById.json().total).toBe(0);
+      expect((await client.get('/api/v1/tasks/mine?bucket=overdue')).json().data).toEqual([]);
+      expect((await client.get('/api/v1/notifications')).json()).toMatchObject({ data: [], unreadCount: 0 });
+      const attempts = await Promise.all([
+        client.get(`/api/v1/activities/${theirs.id}`),
+        client.patch(`/api/v1/activities/${theirs.id}`, { subject: 'Hijacked' }),
+        client.delete(`/api/v1/activities/${theirs.id}`),
+        client.post(`/api/v1/activities/${binnedActivity.id}/restore`),
+        client.get(`/api/v1/contacts/${b.contactId}/timeline`),
+        client.get(`/api/v1/companies/${bCompany.id}/timeline`),
+        client.get(`/api/v1/deals/${bDeal.id}/timeline`),
+        client.get(`/api/v1/tasks/${task.id}`),
+        client.patch(`/api/v1/tasks/${task.id}`, { title: 'Hijacked' }),
+        client.delete(`/api/v1/tasks/${task.id}`),
+        client.post(`/api/v1/tasks/${task.id}/complete`),
+        client.post(`/api/v1/tasks/${binnedTask.id}/restore`),
+        client.post(`/api/v1/notifications/${notificationId}/read`),
+      ]);
+      expect(attempts.map((r) => r.statusCode)).toEqual(Array(13).fill(404));
+      // B's records cannot be linked from A: not to an activity, a task, or an attendee.
+      const linked = await client.post('/api/v1/activities', {
+        kind: 'meeting',
+        links: [
+          { recordType: 'contact', recordId: b.contactId },
+          { recordType: 'company', recordId: bCompany.id },
+        ],
+        meeting: { startAt: dueAt, endAt: new Date().toISOString(), attendees: [{ email: 'x@beta.example', contactId: b.contactId }] },
+      });
+      expect(linked.statusCode).toBe(400);
+      expect(
+        linked
+          .json()
+          .errors.map((e: { field: string }) => e.field)
+          .sort(),
+      ).toEqual(['body.links[0]', 'body.links[1]', 'body.meeting.attendees[0].contactId']);
+      const relink = await client.patch(`/api/v1/activities/${mine.id}`, { links: [{ recordType: 'contact', recordId: b.contactId }] });
+      expect(relink.statusCode).toBe(400);
+      const taskLink = await client.post('/api/v1/tasks', {
+        title: 'X',
+        assigneeId: bUserId,
+        record: { recordType: 'contact', recordId: b.contactId },
+      });
+      expect(
+        taskLink
+          .json()
+          .errors.map((e: { field: string }) => e.field)
+          .sort(),
+      ).toEqual(['body.assigneeId', 'body.record']);
+      expect((await client.post('/api/v1/notifications/read-all')).json()).toEqual({ marked: 0 });
+    }
+    // A's own timeline shows only its own activity.
+    const aTimeline = (await a.owner.get(`/api/v1/contacts/${a.contactId}/timeline?kind=activity`)).json().data;
+    expect(aTimeline.map((e: { activity: { id: string } }) => e.activity.id)).toEqual([mine.id]);
+    // B's data is intact.
+    const intact = await b.owner.get(`/api/v1/activities/${theirs.id}`);
+    expect(intact.headers.etag).toBe('"1"');
+    expect(intact.json().subject).toBe('Beta secret');
+    expect((await b.owner.get(`/api/v1/tasks/${task.id}`)).json()).toMatchObject({ title: 'Beta task', status: 'open' });
+    const bTimeline = (await b.owner.get(`/api/v1/contacts/${b.contactId}/timeline?kind=activity,task_created`)).json().data;
+    expect(bTimeline.map((e: { kind: string }) => e.kind)).toEqual(['task_created', 'activity']);
+    expect((await b.owner.get('/api/v1/notifications')).json()).toMatchObject({ unreadCount: 1, data: [{ id: notificationId }] });
+    expect((await b.owner.post(`/api/v1/activities/${binnedActivity.id}/restore`)).statusCode).toBe(200);
+    expect((await b.owner.post(`/api/v1/tasks/${binnedTask.id}/restore`)).statusCode).toBe(200);
   });
 
   it('a foreign id and a missing id are indistinguishable', async () => {

@@ -1,8 +1,9 @@
 import { BULK_QUEUE } from '../modules/bulk-jobs/bulk-jobs.service.ts';
 import type { Queue } from './queue.ts';
+import { REMINDERS_QUEUE } from './reminders.ts';
 
 /** Queues that API nodes enqueue into; created at boot so a send never precedes the worker. */
-export const sendQueues = [BULK_QUEUE];
+export const sendQueues = [BULK_QUEUE, REMINDERS_QUEUE];
 
 /** Creates every queue jobs are sent to (idempotent). */
 export async function ensureQueues(queue: Queue): Promise<void> {

@@ -1,0 +1,80 @@
+import type { Ctx } from '../../context.ts';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
+import { isUuid } from '../../lib/ids.ts';
+import { authorize } from '../../policies.ts';
+import { type TimelineTarget, timelineKinds } from '../../records/timeline.ts';
+import { activityView } from '../activities/activities.presenter.ts';
+import { findActivityRows, linksOf } from '../activities/activities.repo.ts';
+import { timelineEntryView } from './timeline.presenter.ts';
+import { companyRollupTargets, findRecordState, type TimelinePosition, timelinePage } from './timeline.repo.ts';
+
+const paths = { contact: 'contacts', company: 'companies', deal: 'deals' } as const;
+const names = { contact: 'Contact', company: 'Company', deal: 'Deal' } as const;
+
+/** The kinds a `kind=` filter names, each checked; a 400 on `query.kind` names the unknown ones. */
+function parseKinds(kind: string | undefined): string[] | undefined {
+  if (kind === undefined) return undefined;
+  const kinds = [
+    ...new Set(
+      kind
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const unknown = kinds.filter((k) => !(timelineKinds as readonly string[]).includes(k));
+  if (unknown.length > 0 || kinds.length === 0) {
+    throw new AppError('validation_failed', 'Unknown timeline kind', [
+      { field: 'query.kind', message: `Unknown kind ${unknown.join(', ') || '(empty)'}; one or more of ${timelineKinds.join(', ')}` },
+    ]);
+  }
+  return kinds;
+}
+
+/** The position a timeline cursor carries; a foreign or tampered one is a 400. */
+function parseCursor(cursor: string | undefined): TimelinePosition | undefined {
+  if (!cursor) return undefined;
+  const [occurredAt, id] = decodeCursor(cursor, 2);
+  if (typeof occurredAt === 'string' && !Number.isNaN(Date.parse(occurredAt)) && typeof id === 'string' && isUuid(id)) {
+    return { occurredAt, id };
+  }
+  throw new AppError('validation_failed', 'The cursor is not valid for this list', [
+    { field: 'cursor', message: 'Use the nextCursor value returned by the previous page' },
+  ]);
+}
+
+/**
+ * A page of the timeline of a contact, company or deal, newest first: its activities, changes,
+ * stage and lifecycle moves, tasks and merges. A company's includes the entries of its contacts
+ * and deals. A merged-away record answers 301 to the survivor's timeline; one in the trash, 404.
+ */
+export async function readTimeline(
+  ctx: Ctx,
+  input: { target: TimelineTarget; limit: number; cursor?: string; kind?: string },
+): Promise<{ data: ReturnType<typeof timelineEntryView>[]; nextCursor: string | null }> {
+  authorize(ctx, 'records.read');
+  const { target } = input;
+  const kinds = parseKinds(input.kind);
+  const after = parseCursor(input.cursor);
+  const state = await findRecordState(ctx.tx, ctx.workspaceId, target);
+  if (!state || state.deleted) throw notFound(names[target.recordType]);
+  if (state.mergedInto) {
+    throw new AppError('moved_permanently', `This ${target.recordType} was merged into another`, undefined, {
+      location: `/api/v1/${paths[target.recordType]}/${state.mergedInto}/timeline`,
+    });
+  }
+  const targets =
+    target.recordType === 'company' ? [target, ...(await companyRollupTargets(ctx.tx, ctx.workspaceId, target.recordId))] : [target];
+  const rows = await timelinePage(ctx.tx, ctx.workspaceId, targets, { limit: input.limit + 1, after, kinds });
+  const page = rows.slice(0, input.limit);
+  const activityIds = [...new Set(page.flatMap((r) => (r.activity_id ? [r.activity_id] : [])))];
+  const activities = new Map((await findActivityRows(ctx.tx, ctx.workspaceId, activityIds)).map((a) => [a.id, a]));
+  const links = await linksOf(ctx.tx, ctx.workspaceId, activityIds);
+  const data = page.map((r) => {
+    const activity = r.activity_id ? activities.get(r.activity_id) : undefined;
+    return timelineEntryView(r, activity ? activityView(activity, links.get(activity.id) ?? []) : null);
+  });
+  const last = page.at(-1);
+  return { data, nextCursor: rows.length > input.limit && last ? encodeCursor([last.position, last.id]) : null };
+}
