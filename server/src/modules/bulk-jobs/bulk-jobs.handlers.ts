@@ -1,7 +1,11 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
+import { writeEach } from '../../lib/batch.ts';
 import type { FieldDef, RecordTypeDef } from '../../lib/filters.ts';
-import { contactType, dealType } from '../../records/record-types.ts';
+import { companyType, contactType, dealType } from '../../records/record-types.ts';
+import { batchUpdateCompanies } from '../companies/companies.batch.ts';
+import { companyWriteSchema } from '../companies/companies.schema.ts';
+import { companyFields, deleteCompany } from '../companies/companies.service.ts';
 import { batchWriteContacts } from '../contacts/contacts.batch.ts';
 import { contactWriteSchema } from '../contacts/contacts.schema.ts';
 import { contactFields, deleteContacts } from '../contacts/contacts.service.ts';
@@ -51,5 +55,33 @@ const dealHandler: BulkHandler = {
   },
 };
 
+/** Counts the results of a batch as a bulk chunk reports them. */
+const tally = (results: { status: string }[]) => {
+  const failed = results.filter((r) => r.status === 'error').length;
+  return { ok: results.length - failed, failed };
+};
+
+const companyHandler: BulkHandler = {
+  type: companyType,
+  fields: companyFields,
+  patchSchema: companyWriteSchema,
+  async update(ctx, ids, patch) {
+    return tally(
+      await batchUpdateCompanies(
+        ctx,
+        ids.map((id) => ({ id, properties: patch })),
+      ),
+    );
+  },
+  async delete(ctx, ids) {
+    return tally(
+      await writeEach(ctx, ids, z.uuid(), async (id) => {
+        await deleteCompany(ctx, { id });
+        return { status: 'updated', id };
+      }),
+    );
+  },
+};
+
 /** The record types bulk jobs can run on. */
-export const bulkHandlers: Partial<Record<string, BulkHandler>> = { contact: contactHandler, deal: dealHandler };
+export const bulkHandlers: Partial<Record<string, BulkHandler>> = { contact: contactHandler, company: companyHandler, deal: dealHandler };

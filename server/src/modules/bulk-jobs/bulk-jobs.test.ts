@@ -151,3 +151,46 @@ describe('bulk jobs', () => {
     }
   });
 });
+
+describe('bulk jobs on companies', () => {
+  it('reassigns and then deletes the companies a filter selects, audited, leaving the rest alone', async () => {
+    const manager = await addMember(owner, 'manager');
+    const inputs = Array.from({ length: 7 }, (_, i) => ({ name: `Bulk Co ${i}`, industry: i < 5 ? 'Bulk target' : 'Keep' }));
+    const created = await owner.post('/api/v1/companies/batch/create', { inputs });
+    expect(created.json().created).toBe(7);
+    const filterGroups = [{ filters: [{ field: 'industry', operator: 'eq', value: 'Bulk target' }] }];
+    const res = await owner.post('/api/v1/bulk-jobs', {
+      objectType: 'company',
+      operation: 'update',
+      filterGroups,
+      patch: { ownerId: manager.userId },
+    });
+    expect(res.statusCode).toBe(202);
+    await runBulkJob(t.db, { workspaceId, jobId: res.json().id });
+    expect((await owner.get(`/api/v1/bulk-jobs/${res.json().id}`)).json()).toMatchObject({ status: 'completed', processed: 5, failed: 0 });
+    const owners = await t.db.query<{ industry: string; owner_id: string; n: number }>(
+      `SELECT industry, owner_id, count(*)::int AS n FROM companies WHERE workspace_id = $1 AND name LIKE 'Bulk Co %' GROUP BY 1, 2 ORDER BY 1`,
+      [workspaceId],
+    );
+    expect(owners.rows).toEqual([
+      { industry: 'Bulk target', owner_id: manager.userId, n: 5 },
+      { industry: 'Keep', owner_id: ownerId, n: 2 },
+    ]);
+    const audited = await t.db.query(
+      `SELECT 1 FROM record_changes rc JOIN companies co ON co.workspace_id = rc.workspace_id AND co.id = rc.record_id
+       WHERE rc.workspace_id = $1 AND rc.action = 'update' AND co.industry = 'Bulk target'`,
+      [workspaceId],
+    );
+    expect(audited.rowCount).toBe(5);
+
+    const del = await owner.post('/api/v1/bulk-jobs', { objectType: 'company', operation: 'delete', filterGroups });
+    await runBulkJob(t.db, { workspaceId, jobId: del.json().id });
+    expect((await owner.get(`/api/v1/bulk-jobs/${del.json().id}`)).json()).toMatchObject({ status: 'completed', processed: 5 });
+    const live = (
+      await owner.post('/api/v1/companies/search', {
+        filterGroups: [{ filters: [{ field: 'name', operator: 'starts_with', value: 'Bulk Co' }] }],
+      })
+    ).json();
+    expect(live.data.map((c: { industry: string }) => c.industry)).toEqual(['Keep', 'Keep']);
+  });
+});
