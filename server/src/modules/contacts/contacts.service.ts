@@ -1,13 +1,14 @@
 import type { Ctx } from '../../context.ts';
-import { recordWrite, recordWrites } from '../../lib/audit.ts';
+import { recordWrite } from '../../lib/audit.ts';
 import { AppError, notFound, staleWrite } from '../../lib/errors.ts';
 import type { FieldDef, FilterGroups } from '../../lib/filters.ts';
 import { newId } from '../../lib/ids.ts';
 import { listRecords, type Sort } from '../../lib/record-list.ts';
 import { escapeLike, type SqlParams } from '../../lib/sql-params.ts';
-import { authorize, can } from '../../policies.ts';
+import { authorize } from '../../policies.ts';
 import { contactType } from '../../records/record-types.ts';
-import { addTimelineEntries, addTimelineEntry } from '../../records/timeline.ts';
+import { addTimelineEntry } from '../../records/timeline.ts';
+import { type Trashable, trashByIds, trashRows } from '../../records/trash.ts';
 import { listCustomFieldRows } from '../custom-fields/custom-fields.repo.ts';
 import { customFieldDefs } from '../custom-fields/custom-fields.values.ts';
 import { findWorkspace } from '../workspaces/workspaces.repo.ts';
@@ -63,39 +64,20 @@ export async function deleteContact(ctx: Ctx, input: { id: string; expectedVersi
   const current = await getContact(ctx, input.id);
   authorize(ctx, 'records.delete', { ownerId: current.owner_id });
   if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) throw staleWrite(current.version);
-  await trashContacts(ctx, [current]);
+  await trashRows(ctx, contactTrash, [current]);
 }
+
+/** How contacts move to the trash in bulk. */
+const contactTrash: Trashable<ContactRow> = {
+  recordType: 'contact',
+  findLive: (ctx, ids) => findLiveContactRows(ctx.tx, ctx.workspaceId, ids),
+  setDeleted: (ctx, ids) => setContactsDeleted(ctx.tx, ctx.workspaceId, ids, true),
+  auditFields: async (ctx, rows) => (await contactViews(ctx, rows)).map(auditFields),
+};
 
 /** Moves the live contacts among `ids` that the caller may delete to the trash; reports the others. */
-export async function deleteContacts(ctx: Ctx, ids: string[]): Promise<{ deleted: string[]; failed: { id: string; code: string }[] }> {
-  const rows = await findLiveContactRows(ctx.tx, ctx.workspaceId, ids);
-  const allowed = rows.filter((r) => can(ctx, 'records.delete', { ownerId: r.owner_id }));
-  await trashContacts(ctx, allowed);
-  const found = new Set(rows.map((r) => r.id));
-  const ok = new Set(allowed.map((r) => r.id));
-  return {
-    deleted: [...ok],
-    failed: ids.filter((id) => !ok.has(id)).map((id) => ({ id, code: found.has(id) ? 'forbidden' : 'not_found' })),
-  };
-}
-
-async function trashContacts(ctx: Ctx, rows: ContactRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const views = await contactViews(ctx, rows);
-  await setContactsDeleted(
-    ctx.tx,
-    ctx.workspaceId,
-    rows.map((r) => r.id),
-    true,
-  );
-  await recordWrites(
-    ctx,
-    views.map((v) => ({ recordType: 'contact', recordId: v.id, action: 'delete' as const, before: auditFields(v), after: null })),
-  );
-  await addTimelineEntries(
-    ctx,
-    rows.map((r) => ({ recordType: 'contact' as const, recordId: r.id, kind: 'deleted' as const })),
-  );
+export function deleteContacts(ctx: Ctx, ids: string[]): Promise<{ deleted: string[]; failed: { id: string; code: string }[] }> {
+  return trashByIds(ctx, contactTrash, ids);
 }
 
 /** Takes a contact back out of the trash. */

@@ -1,13 +1,14 @@
 import type { Ctx } from '../../context.ts';
-import { recordWrite, recordWrites } from '../../lib/audit.ts';
+import { recordWrite } from '../../lib/audit.ts';
 import { notFound, staleWrite } from '../../lib/errors.ts';
 import type { FieldDef, FilterGroups } from '../../lib/filters.ts';
 import { newId } from '../../lib/ids.ts';
 import { listRecords, type Sort } from '../../lib/record-list.ts';
 import { escapeLike, type SqlParams } from '../../lib/sql-params.ts';
-import { authorize, can } from '../../policies.ts';
+import { authorize } from '../../policies.ts';
 import { dealType } from '../../records/record-types.ts';
-import { addTimelineEntries, addTimelineEntry } from '../../records/timeline.ts';
+import { addTimelineEntry } from '../../records/timeline.ts';
+import { type Trashable, trashByIds, trashRows } from '../../records/trash.ts';
 import { listCustomFieldRows } from '../custom-fields/custom-fields.repo.ts';
 import { customFieldDefs } from '../custom-fields/custom-fields.values.ts';
 import { dealWriteEnv, planDeal } from './deals.plan.ts';
@@ -63,39 +64,20 @@ export async function deleteDeal(ctx: Ctx, input: { id: string; expectedVersion?
   const current = await getDeal(ctx, input.id);
   authorize(ctx, 'records.delete', { ownerId: current.owner_id });
   if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) throw staleWrite(current.version);
-  await trashDeals(ctx, [current]);
+  await trashRows(ctx, dealTrash, [current]);
 }
+
+/** How deals move to the trash in bulk. */
+const dealTrash: Trashable<DealRow> = {
+  recordType: 'deal',
+  findLive: (ctx, ids) => findLiveDealRows(ctx.tx, ctx.workspaceId, 'id', ids),
+  setDeleted: (ctx, ids) => setDealsDeleted(ctx.tx, ctx.workspaceId, ids, true),
+  auditFields: async (ctx, rows) => (await dealViews(ctx, rows)).map(dealAuditFields),
+};
 
 /** Moves the live deals among `ids` that the caller may delete to the trash; reports the others. */
-export async function deleteDeals(ctx: Ctx, ids: string[]): Promise<{ deleted: string[]; failed: { id: string; code: string }[] }> {
-  const rows = await findLiveDealRows(ctx.tx, ctx.workspaceId, 'id', ids);
-  const allowed = rows.filter((r) => can(ctx, 'records.delete', { ownerId: r.owner_id }));
-  await trashDeals(ctx, allowed);
-  const found = new Set(rows.map((r) => r.id));
-  const ok = new Set(allowed.map((r) => r.id));
-  return {
-    deleted: [...ok],
-    failed: ids.filter((id) => !ok.has(id)).map((id) => ({ id, code: found.has(id) ? 'forbidden' : 'not_found' })),
-  };
-}
-
-async function trashDeals(ctx: Ctx, rows: DealRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const views = await dealViews(ctx, rows);
-  await setDealsDeleted(
-    ctx.tx,
-    ctx.workspaceId,
-    rows.map((r) => r.id),
-    true,
-  );
-  await recordWrites(
-    ctx,
-    views.map((v) => ({ recordType: 'deal', recordId: v.id, action: 'delete' as const, before: dealAuditFields(v), after: null })),
-  );
-  await addTimelineEntries(
-    ctx,
-    rows.map((r) => ({ recordType: 'deal' as const, recordId: r.id, kind: 'deleted' as const })),
-  );
+export function deleteDeals(ctx: Ctx, ids: string[]): Promise<{ deleted: string[]; failed: { id: string; code: string }[] }> {
+  return trashByIds(ctx, dealTrash, ids);
 }
 
 /** Takes a deal back out of the trash. */
