@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
+import type { Role } from '../../policies.ts';
 
 /** An API key row (the secret itself is never stored, only its hash). */
 export type ApiKeyRow = {
@@ -15,9 +16,14 @@ export type ApiKeyRow = {
 
 const columns = 'workspace_id, id, name, prefix, scope, created_by, created_at, last_used_at, revoked_at';
 
-/** The live key with this hash, in whichever workspace it belongs to. */
-export async function findApiKeyByHash(db: Queryable, keyHash: string): Promise<ApiKeyRow | undefined> {
-  const res = await db.query<ApiKeyRow>(`SELECT ${columns} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [keyHash]);
+/** A live key by hash with the role its creator holds in the key's workspace (null once they left), in one round trip. */
+export async function findApiKeyWithRole(db: Queryable, keyHash: string): Promise<(ApiKeyRow & { member_role: Role | null }) | undefined> {
+  const res = await db.query<ApiKeyRow & { member_role: Role | null }>(
+    `SELECT ${columns.replace(/(\w+)/g, 'k.$1')}, m.role AS member_role
+     FROM api_keys k LEFT JOIN memberships m ON m.workspace_id = k.workspace_id AND m.user_id = k.created_by
+     WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+    [keyHash],
+  );
   return res.rows[0];
 }
 
