@@ -63,7 +63,7 @@ export async function seedCrm(db: Database, workspaceId: string, ownerId: string
               LATERAL (SELECT (ARRAY['Sarah','John','Maria','Wei','Fatima','Olga','Liam','Aisha','Kenji','Lucas'])[1 + g % 10] AS f,
                               (ARRAY['Connor','Smith','Garcia','Chen','Khan','Ivanova','Murphy','Bello','Sato','Silva'])[1 + (g / 10) % 10] || g AS l,
                               'person' || g || '@mail' || (g % 50) || '.example' AS e,
-                              '+1415' || lpad((g % 10000000)::text, 7, '0') AS p) x`,
+                              '+1415' || (200 + (g / 10000) % 800) || lpad((g % 10000)::text, 4, '0') AS p) x`,
         [ws, ownerId, a, b],
       ),
     ),

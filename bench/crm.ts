@@ -114,7 +114,7 @@ export async function benchCrm(backend: 'pglite' | 'postgres', adminUrl: string,
       'budget approved',
       'Fatma',
       'what did Sarah say in her last call',
-      '+1 415 000 4242',
+      '+1 415 200 4242',
     ];
     const searchHttp = await timeEach(ROUNDS, async (i) => {
       const r = await fetch(`${base}/api/v1/search?q=${encodeURIComponent(searches[i % searches.length] as string)}&limit=20`, { headers });

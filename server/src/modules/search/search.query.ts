@@ -38,6 +38,8 @@ export type ParsedSearch = {
   kinds: ('note' | 'call' | 'email' | 'meeting')[];
   /** Whether a question asked for the newest ("last call"). */
   newestFirst: boolean;
+  /** Whether it reads as a question (three words or more) rather than a name or a phrase. */
+  question: boolean;
 };
 
 /**
@@ -48,7 +50,9 @@ export type ParsedSearch = {
 export function parseSearch(raw: string): ParsedSearch {
   const text = raw.trim().toLowerCase();
   const words = text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-  if (words.length <= 2) return { text, terms: words, kinds: [], newestFirst: false };
+  // An email, a domain, a phone number or a name is not a question, however many parts it has.
+  const spoken = text.split(/\s+/).filter((w) => /\p{L}/u.test(w));
+  if (spoken.length <= 2) return { text, terms: words, kinds: [], newestFirst: false, question: false };
   const kinds = [...new Set(words.flatMap((w) => (kindWords[w] ? [kindWords[w]] : [])))];
   const terms = words.filter((w) => !stopwords.has(w) && !kindWords[w]);
   return {
@@ -56,6 +60,7 @@ export function parseSearch(raw: string): ParsedSearch {
     terms: terms.length > 0 ? terms : words,
     kinds,
     newestFirst: words.some((w) => recencyWords.has(w)),
+    question: true,
   };
 }
 

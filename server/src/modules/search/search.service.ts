@@ -31,45 +31,81 @@ const contactTitle = `coalesce(nullif(trim(coalesce(c.first_name, '') || ' ' || 
 
 type Row = { type: SearchType; id: string; title: string; snippet: string | null; score: number; occurred_at?: Date | null; kind?: string };
 
+/**
+ * How many matches of one type are ranked. A word as common as a popular first name can match a
+ * tenth of a million contacts; ranking a bounded set of them (plus every exact email, phone or
+ * domain match) keeps a search fast at any size, at the price of which of many equal matches show.
+ */
+const CANDIDATE_CAP = 300;
+
 /** Records of one type whose name, email, phone or domain matches, best first. */
-async function entityHits(db: Queryable, ctx: Ctx, type: 'contact' | 'company' | 'deal', s: ParsedSearch, exact: Exact, limit: number) {
+async function entityHits(
+  db: Queryable,
+  ctx: Ctx,
+  type: 'contact' | 'company' | 'deal',
+  s: ParsedSearch,
+  exact: Exact,
+  limit: number,
+  fuzzy: boolean,
+) {
   const params: unknown[] = [ctx.workspaceId, prefixQuery(s.terms), s.text, limit];
-  const fuzzy = s.text.length >= 4;
+  /** The exact matches and up to CANDIDATE_CAP word (or typo) matches of `table` aliased `a`, ranked by `score`. */
+  const ranked = (table: string, a: string, live: string, exactMatch: string, wordMatch: string, select: string, joins = '') => `
+    WITH candidates AS (
+      (SELECT ${a}.id FROM ${table} ${a} WHERE ${a}.workspace_id = $1 AND ${live} AND ${exactMatch})
+      UNION
+      (SELECT ${a}.id FROM ${table} ${a} WHERE ${a}.workspace_id = $1 AND ${live} AND (${wordMatch}) LIMIT ${CANDIDATE_CAP}))
+    SELECT ${select} FROM candidates k JOIN ${table} ${a} ON ${a}.workspace_id = $1 AND ${a}.id = k.id ${joins}
+    ORDER BY score DESC, ${a}.id LIMIT $4`;
   let sql: string;
   if (type === 'contact') {
     params.push(exact.email ?? null, exact.phone ?? null);
-    sql = `SELECT 'contact' AS type, c.id, ${contactTitle} AS title,
+    sql = ranked(
+      'contacts',
+      'c',
+      'c.deleted_at IS NULL AND c.merged_into IS NULL',
+      [exact.email ? 'c.email_list @> ARRAY[$5::text]' : '', exact.phone ? 'c.phone_list @> ARRAY[$6::text]' : '']
+        .filter(Boolean)
+        .join(' OR ') || 'false',
+      `c.search @@ to_tsquery('simple', $2)${fuzzy ? ` OR $3 <% ${contactName}` : ''}`,
+      `'contact' AS type, c.id, ${contactTitle} AS title,
         concat_ws(' · ', c.email, c.job_title, (SELECT co.name FROM contact_companies cc JOIN companies co ON co.workspace_id = cc.workspace_id AND co.id = cc.company_id
           WHERE cc.workspace_id = c.workspace_id AND cc.contact_id = c.id AND cc.is_primary)) AS snippet,
         CASE WHEN c.email_list @> ARRAY[$5::text] OR c.phone_list @> ARRAY[$6::text] THEN 1.0
              WHEN ${contactName} LIKE $3 || '%' OR lower(c.last_name) LIKE $3 || '%' THEN 0.9
              WHEN c.search @@ to_tsquery('simple', $2) THEN 0.6 + ts_rank(c.search, to_tsquery('simple', $2)) / 10
-             ELSE word_similarity($3, ${contactName}) * 0.7 END AS score
-      FROM contacts c
-      WHERE c.workspace_id = $1 AND c.deleted_at IS NULL AND c.merged_into IS NULL
-        AND (c.search @@ to_tsquery('simple', $2) OR c.email_list @> ARRAY[$5::text] OR c.phone_list @> ARRAY[$6::text]
-             ${fuzzy ? `OR $3 <% ${contactName}` : ''})`;
+             ELSE word_similarity($3, ${contactName}) * 0.7 END AS score`,
+    );
   } else if (type === 'company') {
     params.push(exact.domain ?? null);
-    sql = `SELECT 'company' AS type, co.id, co.name AS title, concat_ws(' · ', co.domain, co.industry) AS snippet,
+    sql = ranked(
+      'companies',
+      'co',
+      'co.deleted_at IS NULL AND co.merged_into IS NULL',
+      exact.domain ? 'co.domain = $5' : 'false',
+      `co.search @@ to_tsquery('simple', $2)${fuzzy ? ' OR $3 <% lower(co.name)' : ''}`,
+      `'company' AS type, co.id, co.name AS title, concat_ws(' · ', co.domain, co.industry) AS snippet,
         CASE WHEN co.domain = $5 THEN 1.0
              WHEN lower(co.name) LIKE $3 || '%' THEN 0.9
              WHEN co.search @@ to_tsquery('simple', $2) THEN 0.6 + ts_rank(co.search, to_tsquery('simple', $2)) / 10
-             ELSE word_similarity($3, lower(co.name)) * 0.7 END AS score
-      FROM companies co
-      WHERE co.workspace_id = $1 AND co.deleted_at IS NULL AND co.merged_into IS NULL
-        AND (co.search @@ to_tsquery('simple', $2) OR co.domain = $5 ${fuzzy ? 'OR $3 <% lower(co.name)' : ''})`;
+             ELSE word_similarity($3, lower(co.name)) * 0.7 END AS score`,
+    );
   } else {
-    sql = `SELECT 'deal' AS type, d.id, d.name AS title,
+    sql = ranked(
+      'deals',
+      'd',
+      'd.deleted_at IS NULL',
+      'false',
+      `d.search @@ to_tsquery('simple', $2)${fuzzy ? ' OR $3 <% lower(d.name)' : ''}`,
+      `'deal' AS type, d.id, d.name AS title,
         concat_ws(' · ', s.name, CASE WHEN d.amount IS NOT NULL THEN (d.amount / 100.0)::numeric(20, 2) || ' ' || d.currency END, d.status) AS snippet,
         CASE WHEN lower(d.name) LIKE $3 || '%' THEN 0.85
              WHEN d.search @@ to_tsquery('simple', $2) THEN 0.55 + ts_rank(d.search, to_tsquery('simple', $2)) / 10
-             ELSE word_similarity($3, lower(d.name)) * 0.65 END AS score
-      FROM deals d JOIN pipeline_stages s ON s.workspace_id = d.workspace_id AND s.id = d.stage_id
-      WHERE d.workspace_id = $1 AND d.deleted_at IS NULL
-        AND (d.search @@ to_tsquery('simple', $2) ${fuzzy ? 'OR $3 <% lower(d.name)' : ''})`;
+             ELSE word_similarity($3, lower(d.name)) * 0.65 END AS score`,
+      'JOIN pipeline_stages s ON s.workspace_id = d.workspace_id AND s.id = d.stage_id',
+    );
   }
-  const res = await db.query<Row>(`${sql} ORDER BY score DESC, id LIMIT $4`, params);
+  const res = await db.query<Row>(sql, params);
   return res.rows;
 }
 
@@ -87,8 +123,7 @@ async function recordsNamedBy(db: Queryable, workspaceId: string, term: string):
 const activitySelect = (score: string) => `SELECT 'activity' AS type, a.id, a.kind,
     coalesce(nullif(a.subject, ''), initcap(a.kind)) AS title, a.occurred_at,
     ts_headline('simple', coalesce(a.body, a.subject, ''), to_tsquery('simple', $2), 'MaxWords=30, MinWords=12, StartSel="", StopSel=""') AS snippet,
-    ${score} AS score
-  FROM activities a`;
+    ${score} AS score`;
 
 /** A condition that term `$n` is in the activity's text or names a record it is linked to. */
 const termMatches = (n: number) => `(a.search @@ to_tsquery('simple', $${n}) OR EXISTS (
@@ -97,6 +132,42 @@ const termMatches = (n: number) => `(a.search @@ to_tsquery('simple', $${n}) OR 
       WHEN 'company' THEN EXISTS (SELECT 1 FROM companies co WHERE co.workspace_id = l.workspace_id AND co.id = l.record_id AND co.search @@ to_tsquery('simple', $${n}))
       ELSE EXISTS (SELECT 1 FROM deals d WHERE d.workspace_id = l.workspace_id AND d.id = l.record_id AND d.search @@ to_tsquery('simple', $${n})) END))`;
 
+/** How many of the newest activities are read first: enough to fill a page when the words are common. */
+const RECENT_WINDOW = 2_000;
+
+/**
+ * The newest activities whose text matches, at a bounded cost however common the words are:
+ * first the newest RECENT_WINDOW activities are read in time order (common words fill a page
+ * there); only when they do not is the text index asked, which is quick for rarer words.
+ */
+async function activitiesByText(
+  db: Queryable,
+  workspaceId: string,
+  tsquery: string,
+  kinds: string[] | null,
+  limit: number,
+): Promise<Row[]> {
+  const score = "0.5 + ts_rank(a.search, to_tsquery('simple', $2)) / 10";
+  const params = [workspaceId, tsquery, kinds, limit];
+  const live = 'a.workspace_id = $1 AND a.deleted_at IS NULL AND ($3::text[] IS NULL OR a.kind = ANY($3))';
+  // OFFSET 0 keeps the planner from pushing the text match into the time-ordered read.
+  const recent = await db.query<Row>(
+    `${activitySelect(score)} FROM (
+       SELECT a.* FROM activities a WHERE ${live} ORDER BY a.workspace_id DESC, a.occurred_at DESC, a.id DESC LIMIT ${RECENT_WINDOW} OFFSET 0) a
+     WHERE a.search @@ to_tsquery('simple', $2) ORDER BY a.occurred_at DESC, a.id DESC LIMIT $4`,
+    params,
+  );
+  if (recent.rows.length >= limit) return recent.rows;
+  // Rarer words: every match through the text index (OFFSET 0 keeps it from walking time order instead), newest first.
+  const res = await db.query<Row>(
+    `${activitySelect(score)} FROM (
+       SELECT a.* FROM activities a WHERE ${live} AND a.search @@ to_tsquery('simple', $2) OFFSET 0) a
+     ORDER BY a.occurred_at DESC, a.id DESC LIMIT $4`,
+    params,
+  );
+  return res.rows;
+}
+
 /**
  * Activities (notes, calls, emails, meetings) that match: by their own text, or (for questions
  * like "Sarah's last call with Acme") by the people, companies and deals they are linked to —
@@ -104,21 +175,17 @@ const termMatches = (n: number) => `(a.search @@ to_tsquery('simple', $${n}) OR 
  */
 async function activityHits(db: Queryable, workspaceId: string, s: ParsedSearch, limit: number): Promise<Row[]> {
   const kinds = s.kinds.length > 0 ? s.kinds : null;
-  const order = s.newestFirst ? 'a.occurred_at DESC, a.id DESC' : 'score DESC, a.occurred_at DESC';
-  const byText = await db.query<Row>(
-    `${activitySelect("0.5 + ts_rank(a.search, to_tsquery('simple', $2)) / 10")}
-     WHERE a.workspace_id = $1 AND a.deleted_at IS NULL AND a.search @@ to_tsquery('simple', $2) AND ($3::text[] IS NULL OR a.kind = ANY($3))
-     ORDER BY ${order} LIMIT $4`,
-    [workspaceId, prefixQuery(s.terms), kinds, limit],
-  );
+  const byText = await activitiesByText(db, workspaceId, prefixQuery(s.terms), kinds, limit);
+  // Only a question looks through linked records; a plain search shows those records themselves.
+  if (!s.question) return byText;
   // The word naming the fewest records drives the search through the activities linked to them.
   const named = [];
   for (const term of s.terms) named.push({ term, ...(await recordsNamedBy(db, workspaceId, term)) });
   const driver = named.filter((n) => n.ids.length > 0).sort((x, y) => x.ids.length - y.ids.length)[0];
-  if (!driver) return byText.rows;
+  if (!driver) return byText;
   const termParams = s.terms.map((t) => `${t}:*`);
   const byContext = await db.query<Row>(
-    `${activitySelect('0.75')}
+    `${activitySelect('0.75')} FROM activities a
      WHERE a.workspace_id = $1 AND a.deleted_at IS NULL AND ($3::text[] IS NULL OR a.kind = ANY($3))
        AND a.id IN (SELECT l.activity_id FROM activity_links l JOIN unnest($5::text[], $6::uuid[]) AS r (type, id) ON l.record_type = r.type AND l.record_id = r.id
                     WHERE l.workspace_id = $1)
@@ -127,7 +194,7 @@ async function activityHits(db: Queryable, workspaceId: string, s: ParsedSearch,
     [workspaceId, prefixQuery(s.terms), kinds, limit, driver.types, driver.ids, ...termParams],
   );
   const seen = new Set(byContext.rows.map((r) => r.id));
-  return [...byContext.rows, ...byText.rows.filter((r) => !seen.has(r.id))];
+  return [...byContext.rows, ...byText.filter((r) => !seen.has(r.id))];
 }
 
 type Exact = { email?: string; phone?: string; domain?: string };
@@ -175,11 +242,21 @@ export async function globalSearch(
   };
   // Typo matching at a similarity a person would call "the same word, mistyped".
   await ctx.tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)`);
+  // Every match here has an index (text, trigram, email, phone, time order); a prefix or a typo is
+  // often misjudged as common, and a full scan of a million rows is never the better plan.
+  await ctx.tx.query(`SELECT set_config('enable_seqscan', 'off', true)`);
   const rows: Row[] = [];
-  for (const type of ['contact', 'company', 'deal'] as const) {
-    if (types.has(type)) rows.push(...(await entityHits(ctx.tx, ctx, type, parsed, exact, input.limit)));
-  }
+  const entityTypes = (['contact', 'company', 'deal'] as const).filter((type) => types.has(type));
+  for (const type of entityTypes) rows.push(...(await entityHits(ctx.tx, ctx, type, parsed, exact, input.limit, false)));
   if (types.has('activity')) rows.push(...(await activityHits(ctx.tx, ctx.workspaceId, parsed, input.limit)));
+  // Typos are looked for only when a short search found too little as typed: similarity is the costly match.
+  const looksExact = Boolean(exact.email || exact.phone || exact.domain) || /^[+\d\s().-]+$/.test(raw);
+  if (rows.length < input.limit && !parsed.question && !looksExact && parsed.text.length >= 4) {
+    const found = new Set(rows.map((r) => r.id));
+    for (const type of entityTypes) {
+      rows.push(...(await entityHits(ctx.tx, ctx, type, parsed, exact, input.limit, true)).filter((r) => !found.has(r.id)));
+    }
+  }
   // Stable: equal scores keep their order (for activities in a question, newest first).
   const ranked = rows
     .map((r, i) => ({ r, i }))

@@ -76,8 +76,20 @@ async function search(q: string, extra = ''): Promise<Hit[]> {
 }
 
 describe('reading a search', () => {
+  it('never takes an email, a phone number or a name for a question', () => {
+    for (const q of ['person4242@mail42.example', '+1 415 200 4242', 'Mary Ann Smith-Jones', 'www.acme.example']) {
+      expect(parseSearch(q).question, q).toBe(q === 'Mary Ann Smith-Jones');
+    }
+  });
+
   it('takes short searches as typed and reads longer ones as questions', () => {
-    expect(parseSearch('Sarah Connor')).toEqual({ text: 'sarah connor', terms: ['sarah', 'connor'], kinds: [], newestFirst: false });
+    expect(parseSearch('Sarah Connor')).toEqual({
+      text: 'sarah connor',
+      terms: ['sarah', 'connor'],
+      kinds: [],
+      newestFirst: false,
+      question: false,
+    });
     expect(parseSearch('what did Sarah say in her last call with Acme?')).toMatchObject({
       terms: ['sarah', 'acme'],
       kinds: ['call'],
