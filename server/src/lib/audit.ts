@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.ts';
 import { newId } from './ids.ts';
-import { stableJson } from './stable-json.ts';
+import { sameJson } from './stable-json.ts';
 
 type Fields = Record<string, unknown>;
 
@@ -11,7 +11,7 @@ export function diffFields(before: Fields | null, after: Fields | null): Record<
   for (const key of keys) {
     const from = before?.[key] ?? null;
     const to = after?.[key] ?? null;
-    if (stableJson(from) !== stableJson(to)) changes[key] = { from, to };
+    if (!sameJson(from, to)) changes[key] = { from, to };
   }
   return changes;
 }

@@ -9,3 +9,15 @@ export function newId(): string {
 export function isUuid(value: string): boolean {
   return validate(value) && version(value) >= 1;
 }
+
+/** Groups rows by a key, keeping their order: one pass instead of a filter per key. */
+export function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = out.get(k);
+    if (list) list.push(row);
+    else out.set(k, [row]);
+  }
+  return out;
+}

@@ -11,3 +11,26 @@ export function stableJson(value: unknown): string {
     return v;
   });
 }
+
+/**
+ * Whether two values serialise to the same JSON, ignoring object key order (what stableJson
+ * compares) without serialising them: writes compare every field of every row this way.
+ * @example sameJson({ a: 1, b: [2] }, { b: [2], a: 1 }) // true
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Date) return sameJson(a.toISOString(), b);
+  if (b instanceof Date) return sameJson(a, b.toISOString());
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    // JSON writes an undefined array element as null.
+    return a.every((v, i) => sameJson(v ?? null, b[i] ?? null));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  // JSON leaves out undefined properties.
+  const keys = Object.keys(x).filter((k) => x[k] !== undefined);
+  if (keys.length !== Object.keys(y).filter((k) => y[k] !== undefined).length) return false;
+  return keys.every((k) => y[k] !== undefined && sameJson(x[k], y[k]));
+}

@@ -5,7 +5,7 @@ import type { FilterGroups } from '../../lib/filters.ts';
 import { newId } from '../../lib/ids.ts';
 import { listRecords, type Sort } from '../../lib/record-list.ts';
 import type { SqlParams } from '../../lib/sql-params.ts';
-import { stableJson } from '../../lib/stable-json.ts';
+import { sameJson } from '../../lib/stable-json.ts';
 import { authorize } from '../../policies.ts';
 import { activityType } from '../../records/record-types.ts';
 import { addTimelineEntries } from '../../records/timeline.ts';
@@ -82,7 +82,7 @@ export async function updateActivity(
 
 /** Whether a planned write is what the activity already is (an update that changes nothing writes nothing). */
 function unchanged(plan: ActivityPlan, current: LinkedActivity): boolean {
-  const sameValues = Object.entries(plan.values).every(([k, v]) => stableJson(v) === stableJson(current.row[k as keyof ActivityRow]));
+  const sameValues = Object.entries(plan.values).every(([k, v]) => sameJson(v, current.row[k as keyof ActivityRow]));
   const key = (links: ActivityLink[]) => links.map(linkKey).sort().join(',');
   return sameValues && key(plan.links) === key(current.links);
 }

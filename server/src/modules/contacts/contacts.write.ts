@@ -2,8 +2,8 @@ import type { Ctx } from '../../context.ts';
 import { isUniqueViolation } from '../../db/database.ts';
 import { emitEvents, type NewEvent, recordWrites } from '../../lib/audit.ts';
 import { AppError } from '../../lib/errors.ts';
-import { newId } from '../../lib/ids.ts';
-import { stableJson } from '../../lib/stable-json.ts';
+import { groupBy, newId } from '../../lib/ids.ts';
+import { sameJson, stableJson } from '../../lib/stable-json.ts';
 import { addTimelineEntries, type NewTimelineEntry, visibleChanges } from '../../records/timeline.ts';
 import type { ContactPlan } from './contacts.plan.ts';
 import { type ContactView, contactView } from './contacts.presenter.ts';
@@ -27,12 +27,8 @@ export async function contactViews(ctx: Ctx, rows: ContactRow[]): Promise<Contac
     ctx.workspaceId,
     rows.map((r) => r.id),
   );
-  return rows.map((r) =>
-    contactView(
-      r,
-      links.filter((l) => l.contact_id === r.id),
-    ),
-  );
+  const byContact = groupBy(links, (l) => l.contact_id);
+  return rows.map((r) => contactView(r, byContact.get(r.id) ?? []));
 }
 
 /** The fields an audit diff compares (not timestamps or bookkeeping). */
@@ -145,7 +141,7 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
 function isNoop(item: ContactWriteItem, before: ContactView | undefined): boolean {
   const current = item.current;
   if (!current || !before || item.plan.consent.length > 0) return false;
-  if (!contactColumns.every((k) => stableJson(current[k]) === stableJson(item.plan.values[k]))) return false;
+  if (!contactColumns.every((k) => sameJson(current[k], item.plan.values[k]))) return false;
   if (!item.plan.companies) return true;
   const links = (l: { companyId: string; title: string | null; role: string | null; primary: boolean }[]) =>
     stableJson([...l].sort((a, b) => (a.companyId < b.companyId ? -1 : 1)).map((c) => [c.companyId, c.title, c.role, c.primary]));

@@ -2,8 +2,8 @@ import type { Ctx } from '../../context.ts';
 import { isUniqueViolation } from '../../db/database.ts';
 import { recordWrites } from '../../lib/audit.ts';
 import { AppError } from '../../lib/errors.ts';
-import { newId } from '../../lib/ids.ts';
-import { stableJson } from '../../lib/stable-json.ts';
+import { groupBy, newId } from '../../lib/ids.ts';
+import { sameJson, stableJson } from '../../lib/stable-json.ts';
 import { addTimelineEntries, type NewTimelineEntry, visibleChanges } from '../../records/timeline.ts';
 import { findStageRows, type StageRow } from '../pipelines/pipelines.repo.ts';
 import type { DealPlan } from './deals.plan.ts';
@@ -29,13 +29,8 @@ export async function dealViews(ctx: Ctx, rows: DealRow[]): Promise<DealView[]> 
   const ids = rows.map((r) => r.id);
   const stages = new Map((await findStageRows(ctx.tx, ctx.workspaceId, [...new Set(rows.map((r) => r.stage_id))])).map((s) => [s.id, s]));
   const contacts = await dealContactsOf(ctx.tx, ctx.workspaceId, ids);
-  return rows.map((r) =>
-    dealView(
-      r,
-      stages.get(r.stage_id) ?? { probability: 0, rotten_days: null },
-      contacts.filter((c) => c.deal_id === r.id),
-    ),
-  );
+  const byDeal = groupBy(contacts, (c) => c.deal_id);
+  return rows.map((r) => dealView(r, stages.get(r.stage_id) ?? { probability: 0, rotten_days: null }, byDeal.get(r.id) ?? []));
 }
 
 function externalIdTaken(err: unknown): never {
@@ -155,7 +150,7 @@ function stageChange(from: DealRow, to: DealRow, names: Map<string, string>) {
 function isNoop(item: DealWriteItem, before: DealView | undefined): boolean {
   const current = item.current;
   if (!current || !before) return false;
-  if (!dealColumns.every((k) => stableJson(current[k]) === stableJson(item.plan.values[k]))) return false;
+  if (!dealColumns.every((k) => sameJson(current[k], item.plan.values[k]))) return false;
   if (!item.plan.contacts) return true;
   return stableJson(before.contacts) === stableJson(item.plan.contacts.map((c) => ({ contactId: c.contactId, role: c.role })));
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError, type FieldError } from '../../lib/errors.ts';
-import { stableJson } from '../../lib/stable-json.ts';
+import { sameJson } from '../../lib/stable-json.ts';
 
 /** Which record's value a merge keeps for one field. */
 export const mergeChoice = z.enum(['survivor', 'merged']);
@@ -58,7 +58,7 @@ export function winningMergedValues(
     const s = survivor(key);
     const m = merged(key);
     const choice = choices[key] ?? (isEmptyValue(s) && !isEmptyValue(m) ? 'merged' : 'survivor');
-    if (choice === 'merged' && stableJson(s ?? null) !== stableJson(m ?? null)) out.set(key, m ?? null);
+    if (choice === 'merged' && !sameJson(s ?? null, m ?? null)) out.set(key, m ?? null);
   }
   return out;
 }

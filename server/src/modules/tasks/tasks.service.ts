@@ -6,7 +6,7 @@ import type { FilterGroups } from '../../lib/filters.ts';
 import { isUuid, newId } from '../../lib/ids.ts';
 import { listRecords, type Sort } from '../../lib/record-list.ts';
 import { escapeLike, type SqlParams } from '../../lib/sql-params.ts';
-import { stableJson } from '../../lib/stable-json.ts';
+import { sameJson } from '../../lib/stable-json.ts';
 import { authorize, can } from '../../policies.ts';
 import { taskType } from '../../records/record-types.ts';
 import { addTimelineEntry } from '../../records/timeline.ts';
@@ -87,7 +87,7 @@ export async function updateTask(ctx: Ctx, input: { id: string; patch: TaskUpdat
 
 /** Whether planned values are those the task already has (an update that changes nothing writes nothing). */
 function unchanged(values: TaskValues, current: TaskRow): boolean {
-  return Object.entries(values).every(([k, v]) => stableJson(v) === stableJson(current[k as keyof TaskValues]));
+  return Object.entries(values).every(([k, v]) => sameJson(v, current[k as keyof TaskValues]));
 }
 
 /** Completes a task; completing a completed task changes nothing. */
