@@ -74,7 +74,7 @@ function writeSection(name: string, body: string): void {
   writeFileSync(file, doc);
 }
 
-function crmSection(results: CrmResult[]): string {
+function crmSection(results: CrmResult[], failures: string[]): string {
   const first = results[0];
   const lines = [
     '## CRM core: records, lists and batch writes',
@@ -101,6 +101,7 @@ function crmSection(results: CrmResult[]): string {
         .join(', ')}.`,
     );
   }
+  for (const f of failures) lines.push(`- ${f}.`);
   lines.push('');
   return lines.join('\n');
 }
@@ -117,11 +118,24 @@ if (!only || only === 'foundation') {
 }
 if (!only || only === 'crm') {
   const scale = Number(process.env.BENCH_SCALE ?? 1);
-  const results: CrmResult[] = [await benchCrm('pglite', adminUrl, scale)];
-  if (pgOk) results.push(await benchCrm('postgres', adminUrl, scale));
-  const section = crmSection(results);
-  console.log(section);
-  writeSection('crm', section);
+  // PostgreSQL first: at full scale the embedded run takes longest, and each finished backend is written at once.
+  const backends = (process.env.BENCH_BACKENDS ?? 'postgres,pglite').split(',') as ('postgres' | 'pglite')[];
+  const results: CrmResult[] = [];
+  const failures: string[] = [];
+  for (const backend of backends) {
+    if (backend === 'postgres' && !pgOk) {
+      failures.push(`postgres: skipped, ${skipped}`);
+      continue;
+    }
+    try {
+      results.push(await benchCrm(backend, adminUrl, scale));
+    } catch (err) {
+      failures.push(`${backend}: failed, ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const section = crmSection(results, failures);
+    console.log(section);
+    writeSection('crm', section);
+  }
 }
 console.log('Wrote docs/performance.md');
 process.exit(0);
