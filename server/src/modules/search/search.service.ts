@@ -46,9 +46,9 @@ async function entityHits(
   s: ParsedSearch,
   exact: Exact,
   limit: number,
-  fuzzy: boolean,
+  tsquery: string,
 ) {
-  const params: unknown[] = [ctx.workspaceId, prefixQuery(s.terms), s.text, limit];
+  const params: unknown[] = [ctx.workspaceId, tsquery, s.text, limit];
   /** The exact matches and up to CANDIDATE_CAP word (or typo) matches of `table` aliased `a`, ranked by `score`. */
   const ranked = (table: string, a: string, live: string, exactMatch: string, wordMatch: string, select: string, joins = '') => `
     WITH candidates AS (
@@ -67,14 +67,14 @@ async function entityHits(
       [exact.email ? 'c.email_list @> ARRAY[$5::text]' : '', exact.phone ? 'c.phone_list @> ARRAY[$6::text]' : '']
         .filter(Boolean)
         .join(' OR ') || 'false',
-      `c.search @@ to_tsquery('simple', $2)${fuzzy ? ` OR $3 <% ${contactName}` : ''}`,
+      `c.search @@ to_tsquery('simple', $2)`,
       `'contact' AS type, c.id, ${contactTitle} AS title,
         concat_ws(' · ', c.email, c.job_title, (SELECT co.name FROM contact_companies cc JOIN companies co ON co.workspace_id = cc.workspace_id AND co.id = cc.company_id
           WHERE cc.workspace_id = c.workspace_id AND cc.contact_id = c.id AND cc.is_primary)) AS snippet,
         CASE WHEN c.email_list @> ARRAY[$5::text] OR c.phone_list @> ARRAY[$6::text] THEN 1.0
              WHEN ${contactName} LIKE $3 || '%' OR lower(c.last_name) LIKE $3 || '%' THEN 0.9
              WHEN c.search @@ to_tsquery('simple', $2) THEN 0.6 + ts_rank(c.search, to_tsquery('simple', $2)) / 10
-             ELSE word_similarity($3, ${contactName}) * 0.7 END AS score`,
+             ELSE 0.5 END AS score`,
     );
   } else if (type === 'company') {
     params.push(exact.domain ?? null);
@@ -83,12 +83,12 @@ async function entityHits(
       'co',
       'co.deleted_at IS NULL AND co.merged_into IS NULL',
       exact.domain ? 'co.domain = $5' : 'false',
-      `co.search @@ to_tsquery('simple', $2)${fuzzy ? ' OR $3 <% lower(co.name)' : ''}`,
+      `co.search @@ to_tsquery('simple', $2)`,
       `'company' AS type, co.id, co.name AS title, concat_ws(' · ', co.domain, co.industry) AS snippet,
         CASE WHEN co.domain = $5 THEN 1.0
              WHEN lower(co.name) LIKE $3 || '%' THEN 0.9
              WHEN co.search @@ to_tsquery('simple', $2) THEN 0.6 + ts_rank(co.search, to_tsquery('simple', $2)) / 10
-             ELSE word_similarity($3, lower(co.name)) * 0.7 END AS score`,
+             ELSE 0.5 END AS score`,
     );
   } else {
     sql = ranked(
@@ -96,12 +96,12 @@ async function entityHits(
       'd',
       'd.deleted_at IS NULL',
       'false',
-      `d.search @@ to_tsquery('simple', $2)${fuzzy ? ' OR $3 <% lower(d.name)' : ''}`,
+      `d.search @@ to_tsquery('simple', $2)`,
       `'deal' AS type, d.id, d.name AS title,
         concat_ws(' · ', s.name, CASE WHEN d.amount IS NOT NULL THEN (d.amount / 100.0)::numeric(20, 2) || ' ' || d.currency END, d.status) AS snippet,
         CASE WHEN lower(d.name) LIKE $3 || '%' THEN 0.85
              WHEN d.search @@ to_tsquery('simple', $2) THEN 0.55 + ts_rank(d.search, to_tsquery('simple', $2)) / 10
-             ELSE word_similarity($3, lower(d.name)) * 0.65 END AS score`,
+             ELSE 0.5 END AS score`,
       'JOIN pipeline_stages s ON s.workspace_id = d.workspace_id AND s.id = d.stage_id',
     );
   }
@@ -199,6 +199,33 @@ async function activityHits(db: Queryable, workspaceId: string, s: ParsedSearch,
 
 type Exact = { email?: string; phone?: string; domain?: string };
 
+/**
+ * The search with each word of four letters or more that names nothing widened to the known
+ * name words it is a likely typo of ("sarha" → sarha | sarah), through the trigram index of
+ * distinct name words (search_terms); undefined when no word could be corrected.
+ */
+async function typoQuery(db: Queryable, workspaceId: string, terms: string[]): Promise<string | undefined> {
+  let corrected = false;
+  const parts: string[] = [];
+  for (const term of terms) {
+    const word = term.replace(/[^\p{L}]/gu, '');
+    const known =
+      word.length >= 4 &&
+      (await db.query('SELECT 1 FROM search_terms WHERE workspace_id = $1 AND term LIKE $2 LIMIT 1', [workspaceId, `${word}%`])).rows
+        .length > 0;
+    const likely =
+      word.length >= 4 && !known
+        ? await db.query<{ term: string }>(
+            'SELECT term FROM search_terms WHERE workspace_id = $1 AND term % $2 ORDER BY similarity(term, $2) DESC, term LIMIT 3',
+            [workspaceId, word],
+          )
+        : { rows: [] };
+    if (likely.rows.length > 0) corrected = true;
+    parts.push(`(${[term, ...likely.rows.map((r) => r.term)].map((w) => `${w}:*`).join(' | ')})`);
+  }
+  return corrected ? parts.join(' & ') : undefined;
+}
+
 /** The names of what activities are linked to, for showing a hit in context. */
 async function linksOf(db: Queryable, workspaceId: string, activityIds: string[]): Promise<Map<string, SearchHit['links']>> {
   if (activityIds.length === 0) return new Map();
@@ -240,21 +267,24 @@ export async function globalSearch(
     phone: /^[+\d\s().-]{6,}$/.test(raw) ? normalisePhone(raw, region) : undefined,
     domain: raw.includes('.') && !raw.includes('@') ? normaliseDomain(raw) : undefined,
   };
-  // Typo matching at a similarity a person would call "the same word, mistyped".
-  await ctx.tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)`);
-  // Every match here has an index (text, trigram, email, phone, time order); a prefix or a typo is
-  // often misjudged as common, and a full scan of a million rows is never the better plan.
+  // Every match here has an index (text, trigram, email, phone, time order); a prefix is often
+  // misjudged as common, and a full scan of a million rows is never the better plan.
   await ctx.tx.query(`SELECT set_config('enable_seqscan', 'off', true)`);
+  const looksExact = Boolean(exact.email || exact.phone || exact.domain) || /^[+\d\s().-]+$/.test(raw);
   const rows: Row[] = [];
   const entityTypes = (['contact', 'company', 'deal'] as const).filter((type) => types.has(type));
-  for (const type of entityTypes) rows.push(...(await entityHits(ctx.tx, ctx, type, parsed, exact, input.limit, false)));
-  if (types.has('activity')) rows.push(...(await activityHits(ctx.tx, ctx.workspaceId, parsed, input.limit)));
-  // Typos are looked for only when a short search found too little as typed: similarity is the costly match.
-  const looksExact = Boolean(exact.email || exact.phone || exact.domain) || /^[+\d\s().-]+$/.test(raw);
-  if (rows.length < input.limit && !parsed.question && !looksExact && parsed.text.length >= 4) {
-    const found = new Set(rows.map((r) => r.id));
-    for (const type of entityTypes) {
-      rows.push(...(await entityHits(ctx.tx, ctx, type, parsed, exact, input.limit, true)).filter((r) => !found.has(r.id)));
+  const asTyped = prefixQuery(parsed.terms);
+  for (const type of entityTypes) rows.push(...(await entityHits(ctx.tx, ctx, type, parsed, exact, input.limit, asTyped)));
+  // An email, phone number or domain is looked up, not searched for in notes.
+  if (types.has('activity') && !looksExact) rows.push(...(await activityHits(ctx.tx, ctx.workspaceId, parsed, input.limit)));
+  // Typos are looked for only when a short search found too little as typed.
+  if (rows.length < input.limit && !parsed.question && !looksExact) {
+    const corrected = await typoQuery(ctx.tx, ctx.workspaceId, parsed.terms);
+    if (corrected) {
+      const found = new Set(rows.map((r) => r.id));
+      for (const type of entityTypes) {
+        rows.push(...(await entityHits(ctx.tx, ctx, type, parsed, exact, input.limit, corrected)).filter((r) => !found.has(r.id)));
+      }
     }
   }
   // Stable: equal scores keep their order (for activities in a question, newest first).

@@ -116,6 +116,15 @@ describe('global search', () => {
     expect((await search('Acmee', '&types=company'))[0]?.id).toBe(ids.acme);
   });
 
+  it('knows the words of new and renamed records for typos, and of records written in bulk', async () => {
+    const id = await create('contacts', { firstName: 'Bartholomew', lastName: 'Quigley' });
+    expect((await search('Bartholomeu', '&types=contact')).map((h) => h.id)).toEqual([id]);
+    await owner.patch(`/api/v1/contacts/${id}`, { lastName: 'Quintanilla' });
+    expect((await search('Quintanila', '&types=contact')).map((h) => h.id)).toEqual([id]);
+    const batch = await owner.post('/api/v1/companies/batch/create', { inputs: [{ name: 'Zephyrine Holdings' }] });
+    expect((await search('Zephyrin Holdngs', '&types=company')).map((h) => h.id)).toEqual([batch.json().results[0].id]);
+  });
+
   it('finds activity text, with a snippet and what it is linked to', async () => {
     const hits = await search('budget approved');
     expect(hits[0]).toMatchObject({ type: 'activity', id: ids.oldCall, title: 'Budget call' });
