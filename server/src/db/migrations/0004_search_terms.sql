@@ -49,3 +49,9 @@ SELECT DISTINCT workspace_id, w FROM contacts, rapport_name_words(coalesce(first
 UNION SELECT DISTINCT workspace_id, w FROM companies, rapport_name_words(name) AS w
 UNION SELECT DISTINCT workspace_id, w FROM deals, rapport_name_words(name) AS w
 ON CONFLICT DO NOTHING;
+
+-- Name searches go through the text index (prefixes) and the words above (typos); the trigram
+-- indexes over every record's name served neither and cost every write their upkeep.
+DROP INDEX IF EXISTS contacts_name_trgm;
+DROP INDEX IF EXISTS companies_name_trgm;
+DROP INDEX IF EXISTS deals_name_trgm;

@@ -6,12 +6,13 @@ import { AppError, conflict, notFound, staleWrite } from '../../lib/errors.ts';
 import type { FieldDef, FilterGroups } from '../../lib/filters.ts';
 import { isUuid, newId } from '../../lib/ids.ts';
 import { listRecords, type Sort } from '../../lib/record-list.ts';
-import { escapeLike, type SqlParams } from '../../lib/sql-params.ts';
+import type { SqlParams } from '../../lib/sql-params.ts';
 import { authorize } from '../../policies.ts';
 import { companyType } from '../../records/record-types.ts';
 import { addTimelineEntry, visibleChanges } from '../../records/timeline.ts';
 import { listCustomFieldRows } from '../custom-fields/custom-fields.repo.ts';
 import { customFieldDefs } from '../custom-fields/custom-fields.values.ts';
+import { prefixQuery, wordsOf } from '../search/search.query.ts';
 import { normaliseDomain } from './companies.normalize.ts';
 import { planCompany } from './companies.plan.ts';
 import { companyAuditFields, companyView } from './companies.presenter.ts';
@@ -154,12 +155,12 @@ export async function searchCompanies(
   });
 }
 
-/** The `q` condition of a company list: a name or domain prefix, or the domain of a pasted website. */
+/** The `q` condition of a company list: words matching a name, domain or industry by prefix, or the domain of a pasted website. */
 function quickMatch(q: string, params: SqlParams): string {
-  const like = params.add(`${escapeLike(q.toLowerCase())}%`);
-  const byPrefix = `(lower(co.name) LIKE ${like} OR co.domain LIKE ${like})`;
+  const words = wordsOf(q);
+  const byWords = words.length > 0 ? `co.search @@ to_tsquery('simple', ${params.add(prefixQuery(words))})` : 'false';
   const domain = normaliseDomain(q);
-  return domain ? `(${byPrefix} OR co.domain = ${params.add(domain)})` : byPrefix;
+  return domain ? `(${byWords} OR co.domain = ${params.add(domain)})` : byWords;
 }
 
 /** The id a `cursor` of an id-ordered sub-list carries; a foreign or tampered one is a 400. */

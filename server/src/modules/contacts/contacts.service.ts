@@ -4,13 +4,14 @@ import { AppError, notFound, staleWrite } from '../../lib/errors.ts';
 import type { FieldDef, FilterGroups } from '../../lib/filters.ts';
 import { newId } from '../../lib/ids.ts';
 import { listRecords, type Sort } from '../../lib/record-list.ts';
-import { escapeLike, type SqlParams } from '../../lib/sql-params.ts';
+import type { SqlParams } from '../../lib/sql-params.ts';
 import { authorize } from '../../policies.ts';
 import { contactType } from '../../records/record-types.ts';
 import { addTimelineEntry } from '../../records/timeline.ts';
 import { type Trashable, trashByIds, trashRows } from '../../records/trash.ts';
 import { listCustomFieldRows } from '../custom-fields/custom-fields.repo.ts';
 import { customFieldDefs } from '../custom-fields/custom-fields.values.ts';
+import { prefixQuery, wordsOf } from '../search/search.query.ts';
 import { findWorkspace } from '../workspaces/workspaces.repo.ts';
 import { defaultWorkspaceSettings } from '../workspaces/workspaces.schema.ts';
 import { normaliseEmail, normalisePhone } from './contacts.normalize.ts';
@@ -120,12 +121,12 @@ export async function searchContacts(
   });
 }
 
-/** The `q` condition of a contact list: a name prefix, an email, or a phone number. */
+/** The `q` condition of a contact list: an email, a phone number, or words matching a name, email or title by prefix. */
 function quickMatch(q: string, region: string, params: SqlParams): string {
   const email = normaliseEmail(q);
   if (email) return `c.email_list @> ARRAY[${params.add(email)}]::text[]`;
   const phone = /^[+\d\s().-]{6,}$/.test(q) ? normalisePhone(q, region) : undefined;
-  const like = params.add(`${escapeLike(q.toLowerCase())}%`);
-  const byName = `(lower(c.first_name) LIKE ${like} OR lower(c.last_name) LIKE ${like} OR lower(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) LIKE ${like} OR c.email LIKE ${like})`;
-  return phone ? `(${byName} OR c.phone_list @> ARRAY[${params.add(phone)}]::text[])` : byName;
+  const words = wordsOf(q);
+  const byWords = words.length > 0 ? `c.search @@ to_tsquery('simple', ${params.add(prefixQuery(words))})` : 'false';
+  return phone ? `(${byWords} OR c.phone_list @> ARRAY[${params.add(phone)}]::text[])` : byWords;
 }

@@ -4,13 +4,14 @@ import { notFound, staleWrite } from '../../lib/errors.ts';
 import type { FieldDef, FilterGroups } from '../../lib/filters.ts';
 import { newId } from '../../lib/ids.ts';
 import { listRecords, type Sort } from '../../lib/record-list.ts';
-import { escapeLike, type SqlParams } from '../../lib/sql-params.ts';
+import type { SqlParams } from '../../lib/sql-params.ts';
 import { authorize } from '../../policies.ts';
 import { dealType } from '../../records/record-types.ts';
 import { addTimelineEntry } from '../../records/timeline.ts';
 import { type Trashable, trashByIds, trashRows } from '../../records/trash.ts';
 import { listCustomFieldRows } from '../custom-fields/custom-fields.repo.ts';
 import { customFieldDefs } from '../custom-fields/custom-fields.values.ts';
+import { prefixQuery, wordsOf } from '../search/search.query.ts';
 import { dealWriteEnv, planDeal } from './deals.plan.ts';
 import { type DealView, dealAuditFields } from './deals.presenter.ts';
 import {
@@ -121,6 +122,12 @@ export async function searchDeals(
     cursor: input.cursor,
     select: dealSelect,
     withTotal: true,
-    where: q ? (params: SqlParams) => `lower(d.name) LIKE ${params.add(`${escapeLike(q.toLowerCase())}%`)}` : undefined,
+    where: q ? (params: SqlParams) => quickMatch(q, params) : undefined,
   });
+}
+
+/** The `q` condition of a deal list: words matching the deal's name by prefix. */
+function quickMatch(q: string, params: SqlParams): string {
+  const words = wordsOf(q);
+  return words.length > 0 ? `d.search @@ to_tsquery('simple', ${params.add(prefixQuery(words))})` : 'false';
 }

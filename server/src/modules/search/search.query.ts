@@ -49,7 +49,7 @@ export type ParsedSearch = {
  */
 export function parseSearch(raw: string): ParsedSearch {
   const text = raw.trim().toLowerCase();
-  const words = text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const words = wordsOf(text);
   // An email, a domain, a phone number or a name is not a question, however many parts it has.
   const spoken = text.split(/\s+/).filter((w) => /\p{L}/u.test(w));
   if (spoken.length <= 2) return { text, terms: words, kinds: [], newestFirst: false, question: false };
@@ -62,6 +62,14 @@ export function parseSearch(raw: string): ParsedSearch {
     newestFirst: words.some((w) => recencyWords.has(w)),
     question: true,
   };
+}
+
+/** The words of a search as typed: runs of letters and digits, lower-cased. */
+export function wordsOf(raw: string): string[] {
+  return raw
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 /** A tsquery matching every term as a prefix: `sar:* & acm:*`. Terms are letters and digits only. */
