@@ -1,4 +1,4 @@
-// Installs dependencies and builds the server when they are missing or out of date, so that
+// Installs dependencies and builds the web app and the server when they are missing or out of date, so that
 // `npm start` and `npm test` work as the first command on a fresh clone.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -31,12 +31,28 @@ export function ensureInstalled() {
   }
 }
 
-/** Builds the server when its compiled output is missing or older than its sources. */
+/** Builds the web app (web/dist) when it is missing or older than its sources. */
+export function ensureWebBuilt() {
+  const out = path.join(root, 'web', 'dist', 'index.html');
+  const web = path.join(root, 'web');
+  const sources = Math.max(
+    newestMtime(path.join(web, 'src')),
+    statSync(path.join(web, 'index.html')).mtimeMs,
+    statSync(path.join(web, 'vite.config.ts')).mtimeMs,
+  );
+  if (!existsSync(out) || sources > statSync(out).mtimeMs) {
+    console.log('rapport: building the web app…');
+    run('npm', ['run', 'build', '-w', 'web', '--silent']);
+  }
+}
+
+/** Builds the web app and the server when their output is missing or older than their sources. */
 export function ensureBuilt() {
+  ensureWebBuilt();
   const out = path.join(root, 'server', 'dist', 'main.js');
   const src = path.join(root, 'server', 'src');
   if (!existsSync(out) || newestMtime(src) > statSync(out).mtimeMs) {
     console.log('rapport: building the server…');
-    run('npm', ['run', 'build', '--silent']);
+    run('npm', ['run', 'build', '-w', 'server', '--silent']);
   }
 }

@@ -16,6 +16,7 @@ import type { Deps } from './deps.ts';
 import { authenticate } from './http/authenticate.ts';
 import { idempotencyHooks } from './http/idempotency.ts';
 import { installProblemHandlers } from './http/problem.ts';
+import { DEFAULT_WEB_ROOT, serveWebApp } from './http/web-app.ts';
 import type { Queue } from './jobs/queue.ts';
 import { AppError } from './lib/errors.ts';
 import { newId } from './lib/ids.ts';
@@ -43,8 +44,8 @@ import { trashRoutes } from './modules/trash/trash.routes.ts';
 import { viewRoutes } from './modules/views/views.routes.ts';
 import { workspaceRoutes } from './modules/workspaces/workspaces.routes.ts';
 
-/** What buildApp needs; the mailer defaults to the one the config describes. */
-export type AppInput = { config: Config; db: Database; queue: Queue; mailer?: Mailer };
+/** What buildApp needs; the mailer defaults to the one the config describes, the web app to web/dist. */
+export type AppInput = { config: Config; db: Database; queue: Queue; mailer?: Mailer; webRoot?: string };
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -57,7 +58,7 @@ function rateLimitKey(request: FastifyRequest): string {
   return `ip:${request.ip}`;
 }
 
-/** Builds the HTTP app (API, OpenAPI document, reference docs); tests drive it with app.inject. */
+/** Builds the HTTP app (API, OpenAPI document, reference docs, the web app); tests drive it with app.inject. */
 export async function buildApp(input: AppInput): Promise<{ app: FastifyInstance; deps: Deps }> {
   const { config, db, queue } = input;
   const app = Fastify({
@@ -165,7 +166,7 @@ export async function buildApp(input: AppInput): Promise<{ app: FastifyInstance;
     { prefix: '/api/v1' },
   );
 
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/api/docs'));
+  await serveWebApp(app, input.webRoot ?? DEFAULT_WEB_ROOT);
 
   return { app, deps };
 }

@@ -30,14 +30,25 @@ export type TestApp = {
 
 /**
  * Builds an app on a fresh migrated database; `env` overrides configuration variables.
- * Mail is kept in memory unless `mailer` is 'from-config' (SMTP_URL) or a mailer of its own.
+ * Mail is kept in memory unless `mailer` is 'from-config' (SMTP_URL) or a mailer of its own;
+ * `webRoot` points the web app at another build folder.
  */
-export async function createTestApp(env: Record<string, string> = {}, mailer?: Mailer | 'from-config'): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  mailer?: Mailer | 'from-config',
+  options: { webRoot?: string } = {},
+): Promise<TestApp> {
   const { db, drop } = await createTestDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', PUBLIC_URL: 'http://rapport.test', ...env });
   const queue = new Queue(db);
   const memory = memoryMailer();
-  const { app, deps } = await buildApp({ config, db, queue, mailer: mailer === 'from-config' ? undefined : (mailer ?? memory) });
+  const { app, deps } = await buildApp({
+    config,
+    db,
+    queue,
+    mailer: mailer === 'from-config' ? undefined : (mailer ?? memory),
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+  });
   await app.ready();
   return {
     app,

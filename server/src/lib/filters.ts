@@ -71,12 +71,16 @@ const fieldFilterSchema = z
   .strict();
 
 /** A filter as the API accepts it (validated structurally here, against the fields when compiled). */
-export const filterSchema: z.ZodType<Filter> = z.lazy(() =>
-  z.union([
-    fieldFilterSchema,
-    z.object({ association: z.string().min(1).max(50), filters: z.array(filterSchema).min(1).max(50) }).strict(),
-  ]),
-) as z.ZodType<Filter>;
+export const filterSchema: z.ZodType<Filter> = z
+  .lazy(
+    () =>
+      z.union([
+        fieldFilterSchema,
+        z.object({ association: z.string().min(1).max(50), filters: z.array(filterSchema).min(1).max(50) }).strict(),
+      ]),
+    // Named, so the OpenAPI document refers to one `Filter` component instead of a dangling `$ref`.
+  )
+  .meta({ id: 'Filter' }) as z.ZodType<Filter>;
 
 /** `filterGroups` as the API accepts it: up to 25 OR-ed groups of up to 50 AND-ed filters. */
 export const filterGroupsSchema = z.array(z.object({ filters: z.array(filterSchema).min(1).max(50) }).strict()).max(25);

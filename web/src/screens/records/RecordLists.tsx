@@ -1,0 +1,175 @@
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, unwrap } from '../../api/client';
+import type { components } from '../../api/schema';
+import { Empty, ErrorState, Loading } from '../../ui/States';
+import { type Column, type Sort, Table } from '../../ui/Table';
+import { formatDate } from '../contacts/format';
+import { TopBar } from '../shell/AppShell';
+
+type Company = components['schemas']['Company'];
+type Deal = components['schemas']['Deal'];
+type Page<T> = { data: T[]; nextCursor: string | null; total: number };
+
+function useRecordPages<T>(
+  key: string,
+  sort: Sort,
+  search: (body: { sort: NonNullable<Sort>[]; limit: number; cursor?: string }) => Promise<Page<T>>,
+) {
+  return useInfiniteQuery({
+    queryKey: [key, 'list', sort],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => search({ sort: sort ? [sort] : [], limit: 100, ...(pageParam ? { cursor: pageParam } : {}) }),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+function RecordList<T extends { id: string }>({
+  title,
+  noun,
+  columns,
+  queryKey,
+  search,
+  emptyText,
+}: {
+  title: string;
+  noun: [string, string];
+  columns: Column<T>[];
+  queryKey: string;
+  search: (body: { sort: NonNullable<Sort>[]; limit: number; cursor?: string }) => Promise<Page<T>>;
+  emptyText: string;
+}) {
+  const [sort, setSort] = useState<Sort>(null);
+  const pages = useRecordPages(queryKey, sort, search);
+  const rows = pages.data?.pages.flatMap((p) => p.data) ?? [];
+  const total = pages.data?.pages[0]?.total;
+  return (
+    <>
+      <TopBar title={title} />
+      <div className="content">
+        {pages.isPending ? (
+          <Loading />
+        ) : pages.isError ? (
+          <ErrorState error={pages.error} onRetry={() => pages.refetch()} />
+        ) : rows.length === 0 && !sort ? (
+          <Empty title={`No ${noun[1]} yet`}>{emptyText}</Empty>
+        ) : (
+          <>
+            <div className="page-toolbar">
+              <span className="count">{total === undefined ? '' : `${total.toLocaleString()} ${total === 1 ? noun[0] : noun[1]}`}</span>
+            </div>
+            <Table
+              label={title}
+              columns={columns}
+              rows={rows}
+              rowKey={(r) => r.id}
+              total={total}
+              sort={sort}
+              onSortChange={setSort}
+              hasMore={pages.hasNextPage}
+              loadingMore={pages.isFetchingNextPage}
+              onLoadMore={() => void pages.fetchNextPage()}
+            />
+          </>
+        )}
+      </div>
+    </>
+  );
+}
+
+const money = (minor: number | null, currency: string) =>
+  minor === null ? '' : new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: 0 }).format(minor / 100);
+
+const companyColumns: Column<Company>[] = [
+  { key: 'name', header: 'Name', width: 'minmax(200px, 1.5fr)', sortable: true, primary: true, render: (c) => c.name },
+  { key: 'domain', header: 'Domain', width: 'minmax(160px, 1fr)', sortable: true, render: (c) => c.domain ?? '' },
+  { key: 'industry', header: 'Industry', width: 'minmax(140px, 1fr)', sortable: true, render: (c) => c.industry ?? '' },
+  { key: 'createdAt', header: 'Created', width: '120px', sortable: true, render: (c) => formatDate(c.createdAt) },
+];
+
+const dealColumns: Column<Deal>[] = [
+  { key: 'name', header: 'Name', width: 'minmax(200px, 1.5fr)', sortable: true, primary: true, render: (d) => d.name },
+  { key: 'amount', header: 'Amount', width: '130px', sortable: true, render: (d) => money(d.amount ?? null, d.currency ?? 'USD') },
+  { key: 'status', header: 'Status', width: '100px', sortable: true, render: (d) => d.status },
+  { key: 'expectedCloseDate', header: 'Expected close', width: '140px', sortable: true, render: (d) => formatDate(d.expectedCloseDate) },
+  { key: 'createdAt', header: 'Created', width: '120px', sortable: true, render: (d) => formatDate(d.createdAt) },
+];
+
+/** The workspace's companies, sortable, scrolling through every page. */
+export function CompanyList() {
+  return (
+    <RecordList
+      title="Companies"
+      noun={['company', 'companies']}
+      columns={companyColumns}
+      queryKey="companies"
+      search={(body) => unwrap(api.POST('/api/v1/companies/search', { body }))}
+      emptyText="Companies appear here as you add them through the API or link them to contacts."
+    />
+  );
+}
+
+/** The workspace's deals, sortable, scrolling through every page. */
+export function DealList() {
+  return (
+    <RecordList
+      title="Deals"
+      noun={['deal', 'deals']}
+      columns={dealColumns}
+      queryKey="deals"
+      search={(body) => unwrap(api.POST('/api/v1/deals/search', { body }))}
+      emptyText="Deals appear here as they are created through the API."
+    />
+  );
+}
+
+const buckets = [
+  { value: 'overdue', label: 'Overdue' },
+  { value: 'today', label: 'Today' },
+  { value: 'upcoming', label: 'Upcoming' },
+] as const;
+
+function TaskBucket({ bucket, label }: { bucket: (typeof buckets)[number]['value']; label: string }) {
+  const tasks = useQuery({
+    queryKey: ['tasks', 'mine', bucket],
+    queryFn: () => unwrap(api.GET('/api/v1/tasks/mine', { params: { query: { bucket, limit: 100 } } })),
+  });
+  return (
+    <section className="panel" aria-label={label}>
+      <h2 className="panel-title">{label}</h2>
+      <div className="panel-body">
+        {tasks.isPending ? (
+          <Loading />
+        ) : tasks.isError ? (
+          <ErrorState error={tasks.error} onRetry={() => tasks.refetch()} />
+        ) : tasks.data.data.length === 0 ? (
+          <p className="muted">Nothing {bucket === 'overdue' ? 'overdue' : `due ${bucket}`}.</p>
+        ) : (
+          <ul style={{ margin: 0, paddingLeft: 18 }}>
+            {tasks.data.data.map((t) => (
+              <li key={t.id}>
+                {t.title} <span className="muted">{formatDate(t.dueAt)}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </section>
+  );
+}
+
+/** The caller's open tasks: overdue, due today and upcoming. */
+export function MyTasks() {
+  return (
+    <>
+      <TopBar title="My tasks" />
+      <div className="content">
+        <div style={{ display: 'grid', gap: 16, padding: '16px 24px', maxWidth: 760 }}>
+          {buckets.map((b) => (
+            <TaskBucket key={b.value} bucket={b.value} label={b.label} />
+          ))}
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,68 @@
+import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router';
+import type { Me } from '../../session';
+import { icons } from '../../ui/icons';
+import { NotificationsBell } from './NotificationsBell';
+import { UserMenu } from './UserMenu';
+import { WorkspaceSwitcher } from './WorkspaceSwitcher';
+
+const NavContext = createContext<{ me: Me; toggleNav: () => void } | null>(null);
+
+function useShell() {
+  const shell = useContext(NavContext);
+  if (!shell) throw new Error('useShell outside AppShell');
+  return shell;
+}
+
+/** The signed-in frame: the sidebar with the areas and the workspace, and the screen beside it. */
+export function AppShell({ me }: { me: Me }) {
+  const [navOpen, setNavOpen] = useState(false);
+  const location = useLocation();
+  // On a phone the sidebar is a drawer; following a link closes it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every route change on purpose
+  useEffect(() => setNavOpen(false), [location.pathname]);
+
+  return (
+    <NavContext.Provider value={{ me, toggleNav: () => setNavOpen((open) => !open) }}>
+      <div className="shell" data-nav-open={navOpen}>
+        <nav className="sidebar" aria-label="Main">
+          <WorkspaceSwitcher me={me} />
+          <div className="sidebar-section">Records</div>
+          <NavLink className="nav-link" to="/contacts">
+            {icons.contacts} Contacts
+          </NavLink>
+          <NavLink className="nav-link" to="/companies">
+            {icons.companies} Companies
+          </NavLink>
+          <NavLink className="nav-link" to="/deals">
+            {icons.deals} Deals
+          </NavLink>
+          <NavLink className="nav-link" to="/tasks">
+            {icons.tasks} Tasks
+          </NavLink>
+        </nav>
+        <div className="main">
+          <Outlet />
+        </div>
+      </div>
+    </NavContext.Provider>
+  );
+}
+
+/** The bar atop each screen: its title, its own actions, then notifications and the user menu. */
+export function TopBar({ title, children }: { title: ReactNode; children?: ReactNode }) {
+  const { me, toggleNav } = useShell();
+  return (
+    <header className="topbar">
+      <button type="button" className="btn btn-ghost btn-icon menu-toggle" aria-label="Open navigation" onClick={toggleNav}>
+        {icons.menu}
+      </button>
+      <h1 className="topbar-title">{title}</h1>
+      <div className="topbar-actions">
+        {children}
+        <NotificationsBell />
+        <UserMenu me={me} />
+      </div>
+    </header>
+  );
+}
