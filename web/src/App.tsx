@@ -7,7 +7,11 @@ import { ResetPassword } from './screens/auth/ResetPassword';
 import { SignUp } from './screens/auth/SignUp';
 import { ContactList } from './screens/contacts/ContactList';
 import { ContactShow } from './screens/contacts/ContactShow';
-import { CompanyList, DealList, MyTasks } from './screens/records/RecordLists';
+import { DealShow } from './screens/deals/DealShow';
+import { DealListScreen, DealsScreen } from './screens/deals/DealsScreen';
+import { CompanyList } from './screens/lists/CompanyList';
+import { CompanyShow } from './screens/lists/CompanyShow';
+import { MyTasks } from './screens/records/RecordLists';
 import { AppShell } from './screens/shell/AppShell';
 import { signedInBefore, useMe } from './session';
 import { ErrorState, Loading } from './ui/States';
@@ -61,7 +65,10 @@ export function App() {
         <Route path="/contacts" element={<ContactList />} />
         <Route path="/contacts/:id" element={<ContactShow />} />
         <Route path="/companies" element={<CompanyList />} />
-        <Route path="/deals" element={<DealList />} />
+        <Route path="/companies/:id" element={<CompanyShow />} />
+        <Route path="/deals" element={<DealsScreen />} />
+        <Route path="/deals/list" element={<DealListScreen />} />
+        <Route path="/deals/:id" element={<DealShow />} />
         <Route path="/tasks" element={<MyTasks />} />
         <Route path="*" element={<Navigate to="/contacts" replace />} />
       </Route>

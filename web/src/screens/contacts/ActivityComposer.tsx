@@ -6,14 +6,16 @@ import { Button } from '../../ui/Button';
 import { Input, Select, TextArea } from '../../ui/Field';
 import { useToast } from '../../ui/Toast';
 import { useFormAction } from '../../ui/useFormAction';
-import { contactKeys } from './contacts.api';
 
 type ActivityCreate = components['schemas']['ActivityCreate'];
 type Mode = 'note' | 'call';
 
+/** The record an activity is logged on. */
+export type ActivityLink = ActivityCreate['links'][number];
+
 /** What the composer sends: a Markdown note, or a call with its direction, outcome and length. */
-export function activityFromForm(mode: Mode, contactId: string, form: FormData): ActivityCreate {
-  const links = [{ recordType: 'contact' as const, recordId: contactId }];
+export function activityFromForm(mode: Mode, link: ActivityLink, form: FormData): ActivityCreate {
+  const links = [link];
   const body = String(form.get('body') ?? '').trim();
   if (mode === 'note') return { kind: 'note', body, links };
   const minutes = Number(String(form.get('minutes') ?? '').trim() || 'NaN');
@@ -30,8 +32,8 @@ export function activityFromForm(mode: Mode, contactId: string, form: FormData):
   };
 }
 
-/** Adds a note (Markdown) or logs a call on a contact's timeline. */
-export function ActivityComposer({ contactId }: { contactId: string }) {
+/** Adds a note (Markdown) or logs a call on a record's timeline (a contact's, a deal's …). */
+export function ActivityComposer({ link }: { link: ActivityLink }) {
   const [mode, setMode] = useState<Mode>('note');
   const [formKey, setFormKey] = useState(0);
   const queryClient = useQueryClient();
@@ -41,18 +43,20 @@ export function ActivityComposer({ contactId }: { contactId: string }) {
       await unwrap(api.POST('/api/v1/activities', { body }));
       setFormKey((k) => k + 1);
       toast(body.kind === 'note' ? 'Note added' : 'Call logged');
+      // Every record's queries are keyed [records, 'timeline' | 'one', id], like contactKeys.
+      const records = link.recordType === 'company' ? 'companies' : `${link.recordType}s`;
       await Promise.all([
-        queryClient.invalidateQueries({ queryKey: contactKeys.timeline(contactId) }),
-        queryClient.invalidateQueries({ queryKey: contactKeys.one(contactId) }),
+        queryClient.invalidateQueries({ queryKey: [records, 'timeline', link.recordId] }),
+        queryClient.invalidateQueries({ queryKey: [records, 'one', link.recordId] }),
       ]);
     },
-    [contactId, queryClient, toast],
+    [link, queryClient, toast],
   );
   const { run, busy, errors, message } = useFormAction(add);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    void run(activityFromForm(mode, contactId, new FormData(event.currentTarget)));
+    void run(activityFromForm(mode, link, new FormData(event.currentTarget)));
   };
 
   return (

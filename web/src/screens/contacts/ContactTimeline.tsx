@@ -5,10 +5,10 @@ import { Button } from '../../ui/Button';
 import { icons } from '../../ui/icons';
 import { Empty, ErrorState, Loading } from '../../ui/States';
 import { ActivityComposer } from './ActivityComposer';
-import { contactKeys } from './contacts.api';
 import { formatRelative, lifecycleLabel } from './format';
 
 type TimelineEntry = components['schemas']['TimelineEntry'];
+type TimelineRecord = 'contact' | 'deal';
 
 function callSummary(call: NonNullable<components['schemas']['Activity']['call']>): string {
   const minutes = call.durationSeconds ? ` · ${Math.max(1, Math.round(call.durationSeconds / 60))} min` : '';
@@ -20,7 +20,7 @@ export function entryTitle(entry: TimelineEntry): string {
   const data = entry.data as Record<string, unknown>;
   switch (entry.kind) {
     case 'created':
-      return 'Contact created';
+      return `${entry.recordType === 'deal' ? 'Deal' : entry.recordType === 'company' ? 'Company' : 'Contact'} created`;
     case 'activity': {
       const a = entry.activity;
       if (!a) return 'Activity';
@@ -30,6 +30,14 @@ export function entryTitle(entry: TimelineEntry): string {
     }
     case 'lifecycle_change':
       return `Lifecycle stage changed to ${lifecycleLabel(String(data.to ?? ''))}`;
+    case 'stage_change': {
+      const stage = (end: unknown) => (end as { name?: string | null } | undefined)?.name ?? 'a removed stage';
+      return `Moved from ${stage(data.from)} to ${stage(data.to)}`;
+    }
+    case 'status_change':
+      if (data.to === 'won') return 'Marked won';
+      if (data.to === 'lost') return data.lostReason ? `Marked lost: ${String(data.lostReason)}` : 'Marked lost';
+      return 'Reopened';
     case 'field_change':
       return `Changed ${Object.keys((data.changes as Record<string, unknown>) ?? {}).join(', ') || 'fields'}`;
     case 'task_created':
@@ -66,17 +74,27 @@ function TimelineItem({ entry }: { entry: TimelineEntry }) {
   );
 }
 
+function timelinePage(recordType: TimelineRecord, id: string, cursor: string | undefined) {
+  const params = { path: { id }, query: { limit: 50, ...(cursor ? { cursor } : {}) } };
+  return unwrap(
+    recordType === 'deal' ? api.GET('/api/v1/deals/{id}/timeline', { params }) : api.GET('/api/v1/contacts/{id}/timeline', { params }),
+  );
+}
+
 /** What happened with a contact, newest first, with the composer to add a note or log a call. */
 export function ContactTimeline({ contactId }: { contactId: string }) {
+  return <RecordTimeline recordType="contact" recordId={contactId} />;
+}
+
+/**
+ * What happened with a record, newest first, with the composer to add a note or log a call.
+ * Queried as [records, 'timeline', id] (contactKeys.timeline, dealKeys.timeline).
+ */
+export function RecordTimeline({ recordType, recordId }: { recordType: TimelineRecord; recordId: string }) {
   const timeline = useInfiniteQuery({
-    queryKey: contactKeys.timeline(contactId),
+    queryKey: [`${recordType}s`, 'timeline', recordId],
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
-      unwrap(
-        api.GET('/api/v1/contacts/{id}/timeline', {
-          params: { path: { id: contactId }, query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } },
-        }),
-      ),
+    queryFn: ({ pageParam }) => timelinePage(recordType, recordId, pageParam),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const entries = timeline.data?.pages.flatMap((p) => p.data) ?? [];
@@ -88,7 +106,7 @@ export function ContactTimeline({ contactId }: { contactId: string }) {
           Activity
         </h3>
         <div className="panel-body">
-          <ActivityComposer contactId={contactId} />
+          <ActivityComposer link={{ recordType, recordId }} />
         </div>
       </div>
       {timeline.isPending ? (

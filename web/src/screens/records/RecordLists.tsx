@@ -1,5 +1,6 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
+import { useNavigate } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Empty, ErrorState, Loading } from '../../ui/States';
@@ -7,7 +8,6 @@ import { type Column, type Sort, Table } from '../../ui/Table';
 import { formatDate } from '../contacts/format';
 import { TopBar } from '../shell/AppShell';
 
-type Company = components['schemas']['Company'];
 type Deal = components['schemas']['Deal'];
 type Page<T> = { data: T[]; nextCursor: string | null; total: number };
 
@@ -31,6 +31,8 @@ function RecordList<T extends { id: string }>({
   queryKey,
   search,
   emptyText,
+  actions,
+  onRowClick,
 }: {
   title: string;
   noun: [string, string];
@@ -38,6 +40,8 @@ function RecordList<T extends { id: string }>({
   queryKey: string;
   search: (body: { sort: NonNullable<Sort>[]; limit: number; cursor?: string }) => Promise<Page<T>>;
   emptyText: string;
+  actions?: ReactNode;
+  onRowClick?: (row: T) => void;
 }) {
   const [sort, setSort] = useState<Sort>(null);
   const pages = useRecordPages(queryKey, sort, search);
@@ -45,7 +49,7 @@ function RecordList<T extends { id: string }>({
   const total = pages.data?.pages[0]?.total;
   return (
     <>
-      <TopBar title={title} />
+      <TopBar title={title}>{actions}</TopBar>
       <div className="content">
         {pages.isPending ? (
           <Loading />
@@ -66,6 +70,7 @@ function RecordList<T extends { id: string }>({
               total={total}
               sort={sort}
               onSortChange={setSort}
+              onRowClick={onRowClick}
               hasMore={pages.hasNextPage}
               loadingMore={pages.isFetchingNextPage}
               onLoadMore={() => void pages.fetchNextPage()}
@@ -80,13 +85,6 @@ function RecordList<T extends { id: string }>({
 const money = (minor: number | null, currency: string) =>
   minor === null ? '' : new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: 0 }).format(minor / 100);
 
-const companyColumns: Column<Company>[] = [
-  { key: 'name', header: 'Name', width: 'minmax(200px, 1.5fr)', sortable: true, primary: true, render: (c) => c.name },
-  { key: 'domain', header: 'Domain', width: 'minmax(160px, 1fr)', sortable: true, render: (c) => c.domain ?? '' },
-  { key: 'industry', header: 'Industry', width: 'minmax(140px, 1fr)', sortable: true, render: (c) => c.industry ?? '' },
-  { key: 'createdAt', header: 'Created', width: '120px', sortable: true, render: (c) => formatDate(c.createdAt) },
-];
-
 const dealColumns: Column<Deal>[] = [
   { key: 'name', header: 'Name', width: 'minmax(200px, 1.5fr)', sortable: true, primary: true, render: (d) => d.name },
   { key: 'amount', header: 'Amount', width: '130px', sortable: true, render: (d) => money(d.amount ?? null, d.currency ?? 'USD') },
@@ -95,25 +93,14 @@ const dealColumns: Column<Deal>[] = [
   { key: 'createdAt', header: 'Created', width: '120px', sortable: true, render: (d) => formatDate(d.createdAt) },
 ];
 
-/** The workspace's companies, sortable, scrolling through every page. */
-export function CompanyList() {
-  return (
-    <RecordList
-      title="Companies"
-      noun={['company', 'companies']}
-      columns={companyColumns}
-      queryKey="companies"
-      search={(body) => unwrap(api.POST('/api/v1/companies/search', { body }))}
-      emptyText="Companies appear here as you add them through the API or link them to contacts."
-    />
-  );
-}
-
-/** The workspace's deals, sortable, scrolling through every page. */
-export function DealList() {
+/** The workspace's deals, sortable, scrolling through every page; `actions` go in its top bar. */
+export function DealList({ actions }: { actions?: ReactNode }) {
+  const navigate = useNavigate();
   return (
     <RecordList
       title="Deals"
+      actions={actions}
+      onRowClick={(deal) => navigate(`/deals/${deal.id}`)}
       noun={['deal', 'deals']}
       columns={dealColumns}
       queryKey="deals"

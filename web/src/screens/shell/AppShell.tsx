@@ -2,6 +2,7 @@ import { createContext, type ReactNode, useContext, useEffect, useState } from '
 import { NavLink, Outlet, useLocation } from 'react-router';
 import type { Me } from '../../session';
 import { icons } from '../../ui/icons';
+import { SavedViewLinks } from '../lists/SavedViewLinks';
 import { NotificationsBell } from './NotificationsBell';
 import { UserMenu } from './UserMenu';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
@@ -31,9 +32,11 @@ export function AppShell({ me }: { me: Me }) {
           <NavLink className="nav-link" to="/contacts">
             {icons.contacts} Contacts
           </NavLink>
+          <SavedViewLinks objectType="contact" path="/contacts" />
           <NavLink className="nav-link" to="/companies">
             {icons.companies} Companies
           </NavLink>
+          <SavedViewLinks objectType="company" path="/companies" />
           <NavLink className="nav-link" to="/deals">
             {icons.deals} Deals
           </NavLink>
