@@ -1,22 +1,6 @@
-// End to end in Debian's Chromium (playwright-core) against a real Rapport server on a fresh
-// database: sign up, see the empty contacts list, create a contact (a bad email first, shown
-// inline), open it, add a Markdown note and see it on the timeline, as the screen and the API
-// show it. Screenshots of the main screens at desktop and phone width go to docs/screenshots/.
-// Any console error or warning in the page fails the run.
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuilt, root } from '../../scripts/ensure.mjs';
-import { buildApp } from '../../server/src/app.ts';
-import { loadConfig } from '../../server/src/config.ts';
-import { Queue } from '../../server/src/jobs/queue.ts';
-import { createTestDatabase } from '../../server/test/db.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.join(root, 'docs', 'screenshots');
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 375, height: 812 };
+import { type BrowserRun, startBrowserRun } from './harness.ts';
 
 /** Answers the run provokes: the first visit asks who is signed in, and two forms are sent with a bad field. */
 const EXPECTED_FAILURES = [
@@ -25,57 +9,19 @@ const EXPECTED_FAILURES = [
   { path: '/api/v1/contacts', status: 400 },
 ];
 
-describe.skipIf(!existsSync(CHROMIUM))('the web app in a browser', () => {
+describe('the web app in a browser', () => {
+  let run: BrowserRun;
   let base: string;
-  let stop: () => Promise<void>;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const consoleProblems: string[] = [];
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    mkdirSync(SHOTS, { recursive: true });
-    const { db, drop } = await createTestDatabase();
-    const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', PUBLIC_URL: 'http://127.0.0.1' });
-    const queue = new Queue(db);
-    const { app } = await buildApp({ config, db, queue });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-    stop = async () => {
-      await app.close();
-      await queue.stop();
-      await drop();
-    };
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
-    context = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 1, locale: 'en-GB', timezoneId: 'Europe/London' });
-    page = await context.newPage();
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error' && msg.type() !== 'warning') return;
-      // The browser logs every 4xx answer; only those this run provokes on purpose are expected.
-      const resource = msg.location().url.replace(base, '');
-      const expected = EXPECTED_FAILURES.find((f) => f.path === resource && msg.text().includes(`status of ${f.status}`));
-      if (msg.text().startsWith('Failed to load resource') && expected) return;
-      consoleProblems.push(`${msg.type()}: ${msg.text()} (${resource})`);
-    });
-    page.on('pageerror', (err) => consoleProblems.push(`pageerror: ${err.message}`));
+    run = await startBrowserRun({ expectedFailures: EXPECTED_FAILURES });
+    ({ base, page } = run);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await stop?.();
-  });
+  afterAll(() => run?.close());
 
-  /** Saves the page at desktop and phone width as docs/screenshots/<name>-{desktop,phone}.png. */
-  async function screenshots(name: string) {
-    // Toasts come and go; they are left out so the pictures show the screen itself.
-    const style = '.toasts { display: none }';
-    await page.screenshot({ path: path.join(SHOTS, `${name}-desktop.png`), style });
-    await page.setViewportSize(PHONE);
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-phone.png`), style });
-    await page.setViewportSize(DESKTOP);
-    await page.waitForTimeout(150);
-  }
+  const screenshots = (name: string) => run.screenshots(name);
 
   it('signs up, creates a contact, adds a note and sees it on the timeline', async () => {
     // A first visit without a session lands on sign-up.
@@ -188,7 +134,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in a browser', () => {
       })
       .toBe('158');
 
-    expect(consoleProblems).toEqual([]);
+    expect(run.consoleProblems).toEqual([]);
     // A browser beside the rest of the suite on two cores can be slow; the steps themselves wait for what they need.
   }, 180_000);
 });

@@ -1,25 +1,7 @@
-// The pipeline board end to end in Debian's Chromium (playwright-core) against a real Rapport
-// server on a fresh database: sign up, create a deal from the board, drag it across two stages
-// (the second requires an amount the deal lacks, so the board asks for it in place), see it in
-// its new column and its stage history through the API, open its page, and mark it won. Another
-// deal moves by its menu and is marked lost with a reason from its page. Screenshots of the board
-// and the deal page at desktop and phone width go to docs/screenshots/. Any console error or
-// warning in the page fails the run.
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuilt, root } from '../../scripts/ensure.mjs';
-import { buildApp } from '../../server/src/app.ts';
-import { loadConfig } from '../../server/src/config.ts';
 import type { Database } from '../../server/src/db/database.ts';
-import { Queue } from '../../server/src/jobs/queue.ts';
-import { createTestDatabase } from '../../server/test/db.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.join(root, 'docs', 'screenshots');
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 375, height: 812 };
+import { type BrowserRun, startBrowserRun } from './harness.ts';
 
 /** Answers the run provokes: the first visit asks who is signed in, and one move lacks a stage's required amount. */
 const EXPECTED_FAILURES = [
@@ -29,58 +11,20 @@ const EXPECTED_FAILURES = [
 
 type Stay = { stageName: string; leftAt: string | null; durationSeconds: number };
 
-describe.skipIf(!existsSync(CHROMIUM))('the pipeline board in a browser', () => {
+describe('the pipeline board in a browser', () => {
+  let run: BrowserRun;
   let base: string;
-  let db: Database;
-  let stop: () => Promise<void>;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const consoleProblems: string[] = [];
+  let db: Database;
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    mkdirSync(SHOTS, { recursive: true });
-    const test = await createTestDatabase();
-    db = test.db;
-    const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', PUBLIC_URL: 'http://127.0.0.1' });
-    const queue = new Queue(db);
-    const { app } = await buildApp({ config, db, queue });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-    stop = async () => {
-      await app.close();
-      await queue.stop();
-      await test.drop();
-    };
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
-    context = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'Europe/London' });
-    page = await context.newPage();
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error' && msg.type() !== 'warning') return;
-      // The browser logs every 4xx answer; only those this run provokes on purpose are expected.
-      const resource = msg.location().url.replace(base, '');
-      const expected = EXPECTED_FAILURES.find((f) => f.path.test(resource) && msg.text().includes(`status of ${f.status}`));
-      if (msg.text().startsWith('Failed to load resource') && expected) return;
-      consoleProblems.push(`${msg.type()}: ${msg.text()} (${resource})`);
-    });
-    page.on('pageerror', (err) => consoleProblems.push(`pageerror: ${err.message}`));
+    run = await startBrowserRun({ expectedFailures: EXPECTED_FAILURES, locale: 'en-US' });
+    ({ base, page, db } = run);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await stop?.();
-  });
+  afterAll(() => run?.close());
 
-  /** Saves the page at desktop and phone width as docs/screenshots/<name>-{desktop,phone}.png. */
-  async function screenshots(name: string) {
-    const style = '.toasts { display: none }';
-    await page.screenshot({ path: path.join(SHOTS, `${name}-desktop.png`), style });
-    await page.setViewportSize(PHONE);
-    await page.waitForTimeout(200);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-phone.png`), style });
-    await page.setViewportSize(DESKTOP);
-    await page.waitForTimeout(200);
-  }
+  const screenshots = (name: string) => run.screenshots(name);
 
   const column = (stage: string) => page.getByRole('region', { name: stage, exact: true });
   const card = (name: string) => page.getByRole('listitem', { name, exact: true });
@@ -228,6 +172,6 @@ describe.skipIf(!existsSync(CHROMIUM))('the pipeline board in a browser', () => 
       ['Initech expansion', 'Chose to build it in-house'],
     ]);
 
-    expect(consoleProblems).toEqual([]);
+    expect(run.consoleProblems).toEqual([]);
   }, 180_000);
 });

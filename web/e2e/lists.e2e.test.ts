@@ -4,20 +4,10 @@
 // view, reopen it from its URL, export it to CSV and check the file, then delete the view; filter
 // companies with OR-ed groups and open a company's page from the list.
 // Screenshots of the filter builder and the column picker go to docs/screenshots/.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuilt, root } from '../../scripts/ensure.mjs';
-import { buildApp } from '../../server/src/app.ts';
-import { loadConfig } from '../../server/src/config.ts';
-import { Queue } from '../../server/src/jobs/queue.ts';
-import { createTestDatabase } from '../../server/test/db.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.join(root, 'docs', 'screenshots');
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 375, height: 812 };
+import { type BrowserRun, startBrowserRun } from './harness.ts';
 
 /** Answers the run provokes: the first visit asks who is signed in, and one filter is sent without its value. */
 const EXPECTED_FAILURES = [
@@ -25,60 +15,19 @@ const EXPECTED_FAILURES = [
   { path: '/api/v1/contacts/search', status: 400 },
 ];
 
-describe.skipIf(!existsSync(CHROMIUM))('record lists in a browser', () => {
+describe('record lists in a browser', () => {
+  let run: BrowserRun;
   let base: string;
-  let stop: () => Promise<void>;
-  let browser: Browser;
   let page: Page;
-  const consoleProblems: string[] = [];
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    mkdirSync(SHOTS, { recursive: true });
-    const { db, drop } = await createTestDatabase();
-    const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', PUBLIC_URL: 'http://127.0.0.1' });
-    const queue = new Queue(db);
-    const { app } = await buildApp({ config, db, queue });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-    stop = async () => {
-      await app.close();
-      await queue.stop();
-      await drop();
-    };
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
-    const context = await browser.newContext({
-      viewport: DESKTOP,
-      deviceScaleFactor: 1,
-      locale: 'en-GB',
-      timezoneId: 'Europe/London',
-      acceptDownloads: true,
-    });
-    page = await context.newPage();
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error' && msg.type() !== 'warning') return;
-      const resource = msg.location().url.replace(base, '');
-      const expected = EXPECTED_FAILURES.find((f) => f.path === resource && msg.text().includes(`status of ${f.status}`));
-      if (msg.text().startsWith('Failed to load resource') && expected) return;
-      consoleProblems.push(`${msg.type()}: ${msg.text()} (${resource})`);
-    });
-    page.on('pageerror', (err) => consoleProblems.push(`pageerror: ${err.message}`));
+    run = await startBrowserRun({ expectedFailures: EXPECTED_FAILURES });
+    ({ base, page } = run);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await stop?.();
-  });
+  afterAll(() => run?.close());
 
-  /** Saves the page at desktop and phone width as docs/screenshots/<name>-{desktop,phone}.png. */
-  async function screenshots(name: string) {
-    const style = '.toasts { display: none }';
-    await page.screenshot({ path: path.join(SHOTS, `${name}-desktop.png`), style });
-    await page.setViewportSize(PHONE);
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-phone.png`), style });
-    await page.setViewportSize(DESKTOP);
-    await page.waitForTimeout(150);
-  }
+  const screenshots = (name: string) => run.screenshots(name);
 
   it('filters contacts on a custom field, saves a shared view, reopens it and exports it to CSV', async () => {
     await page.goto(`${base}/signup`);
@@ -220,7 +169,7 @@ describe.skipIf(!existsSync(CHROMIUM))('record lists in a browser', () => {
     await expect.poll(() => nav.getByRole('link', { name: /Gold leads/ }).count()).toBe(0);
     expect((await page.request.get(`${base}/api/v1/views/${viewId}`)).status()).toBe(404);
 
-    expect(consoleProblems).toEqual([]);
+    expect(run.consoleProblems).toEqual([]);
   }, 180_000);
 
   it('filters companies by a number and opens a company from the list', async () => {
@@ -266,6 +215,6 @@ describe.skipIf(!existsSync(CHROMIUM))('record lists in a browser', () => {
     await page.getByText('Nobody is linked to this company yet.').waitFor();
     await screenshots('company');
 
-    expect(consoleProblems).toEqual([]);
+    expect(run.consoleProblems).toEqual([]);
   }, 120_000);
 });
