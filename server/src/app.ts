@@ -32,6 +32,7 @@ import { contactRoutes } from './modules/contacts/contacts.routes.ts';
 import { customFieldRoutes } from './modules/custom-fields/custom-fields.routes.ts';
 import { dealRoutes } from './modules/deals/deals.routes.ts';
 import { dedupeRoutes } from './modules/dedupe/dedupe.routes.ts';
+import { demoRoutes } from './modules/demo/demo.routes.ts';
 import { healthRoutes, RAPPORT_VERSION } from './modules/health/health.routes.ts';
 import { invitationRoutes } from './modules/invitations/invitations.routes.ts';
 import { memberRoutes } from './modules/members/members.routes.ts';
@@ -158,6 +159,7 @@ export async function buildApp(input: AppInput): Promise<{ app: FastifyInstance;
         timelineRoutes,
         taskRoutes,
         notificationRoutes,
+        demoRoutes,
       ];
       for (const routes of modules) {
         await api.register(routes(deps));

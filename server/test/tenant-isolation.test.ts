@@ -133,6 +133,7 @@ const covered: Record<string, string> = {
   'GET /api/v1/notifications': 'own notifications only',
   'POST /api/v1/notifications/{id}/read': 'own notifications only',
   'POST /api/v1/notifications/read-all': 'own notifications only',
+  'POST /api/v1/demo-data': 'scoped',
   'GET /api/v1/pipelines': 'scoped',
   'POST /api/v1/pipelines': 'scoped',
   'GET /api/v1/pipelines/{id}': 'scoped',
@@ -185,6 +186,20 @@ describe('tenant isolation', () => {
       expect(res.json().code).toBe('not_found');
     }
   });
+
+  it("demo data goes only into the caller's own workspace", async () => {
+    for (const client of [a.owner, a.key]) {
+      const res = await client.post('/api/v1/demo-data', {}, { 'x-workspace-id': b.workspaceId });
+      expect(res.statusCode).toBe(404);
+    }
+    const empty = await signUp(t.app);
+    expect((await empty.client.post('/api/v1/demo-data')).statusCode).toBe(201);
+    expect((await empty.client.get('/api/v1/contacts')).json().total).toBe(250);
+    for (const me of [a, b]) {
+      expect((await me.owner.get('/api/v1/contacts')).json().data.map((c: { id: string }) => c.id)).toEqual([me.contactId]);
+      expect((await me.owner.get('/api/v1/companies')).json().total).toBe(0);
+    }
+  }, 60_000);
 
   it('lists only show the own workspace', async () => {
     for (const [me, other] of [

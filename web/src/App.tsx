@@ -11,8 +11,8 @@ import { DealShow } from './screens/deals/DealShow';
 import { DealListScreen, DealsScreen } from './screens/deals/DealsScreen';
 import { CompanyList } from './screens/lists/CompanyList';
 import { CompanyShow } from './screens/lists/CompanyShow';
-import { MyTasks } from './screens/records/RecordLists';
 import { AppShell } from './screens/shell/AppShell';
+import { TasksScreen } from './screens/tasks/TasksScreen';
 import { signedInBefore, useMe } from './session';
 import { ErrorState, Loading } from './ui/States';
 
@@ -69,7 +69,7 @@ export function App() {
         <Route path="/deals" element={<DealsScreen />} />
         <Route path="/deals/list" element={<DealListScreen />} />
         <Route path="/deals/:id" element={<DealShow />} />
-        <Route path="/tasks" element={<MyTasks />} />
+        <Route path="/tasks" element={<TasksScreen />} />
         <Route path="*" element={<Navigate to="/contacts" replace />} />
       </Route>
     </Routes>

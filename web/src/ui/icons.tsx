@@ -44,6 +44,12 @@ export const icons = {
       <path d="m5.5 8 2 2 3-4" />
     </Icon>
   ),
+  search: (
+    <Icon>
+      <circle cx="7" cy="7" r="4.5" />
+      <path d="m10.5 10.5 3 3" />
+    </Icon>
+  ),
   bell: (
     <Icon>
       <path d="M4 11V7a4 4 0 0 1 8 0v4l1 1.5H3L4 11ZM6.5 14h3" />

@@ -3,6 +3,7 @@ import { useNavigate } from 'react-router';
 import { Button } from '../../ui/Button';
 import { icons } from '../../ui/icons';
 import { Empty } from '../../ui/States';
+import { LoadDemoData } from '../demo/LoadDemoData';
 import { contactColumns } from '../lists/fields';
 import { RecordListScreen } from '../lists/RecordListScreen';
 import { NewContactDialog } from './NewContactDialog';
@@ -29,9 +30,12 @@ export function ContactList() {
           <Empty
             title="No contacts yet"
             action={
-              <Button variant="primary" onClick={() => setCreating(true)}>
-                Add your first contact
-              </Button>
+              <>
+                <Button variant="primary" onClick={() => setCreating(true)}>
+                  Add your first contact
+                </Button>
+                <LoadDemoData />
+              </>
             }
           >
             The people you sell to live here, with everything you did with them.

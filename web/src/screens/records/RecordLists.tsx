@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, unwrap } from '../../api/client';
@@ -107,56 +107,5 @@ export function DealList({ actions }: { actions?: ReactNode }) {
       search={(body) => unwrap(api.POST('/api/v1/deals/search', { body }))}
       emptyText="Deals appear here as they are created through the API."
     />
-  );
-}
-
-const buckets = [
-  { value: 'overdue', label: 'Overdue' },
-  { value: 'today', label: 'Today' },
-  { value: 'upcoming', label: 'Upcoming' },
-] as const;
-
-function TaskBucket({ bucket, label }: { bucket: (typeof buckets)[number]['value']; label: string }) {
-  const tasks = useQuery({
-    queryKey: ['tasks', 'mine', bucket],
-    queryFn: () => unwrap(api.GET('/api/v1/tasks/mine', { params: { query: { bucket, limit: 100 } } })),
-  });
-  return (
-    <section className="panel" aria-label={label}>
-      <h2 className="panel-title">{label}</h2>
-      <div className="panel-body">
-        {tasks.isPending ? (
-          <Loading />
-        ) : tasks.isError ? (
-          <ErrorState error={tasks.error} onRetry={() => tasks.refetch()} />
-        ) : tasks.data.data.length === 0 ? (
-          <p className="muted">Nothing {bucket === 'overdue' ? 'overdue' : `due ${bucket}`}.</p>
-        ) : (
-          <ul style={{ margin: 0, paddingLeft: 18 }}>
-            {tasks.data.data.map((t) => (
-              <li key={t.id}>
-                {t.title} <span className="muted">{formatDate(t.dueAt)}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </div>
-    </section>
-  );
-}
-
-/** The caller's open tasks: overdue, due today and upcoming. */
-export function MyTasks() {
-  return (
-    <>
-      <TopBar title="My tasks" />
-      <div className="content">
-        <div style={{ display: 'grid', gap: 16, padding: '16px 24px', maxWidth: 760 }}>
-          {buckets.map((b) => (
-            <TaskBucket key={b.value} bucket={b.value} label={b.label} />
-          ))}
-        </div>
-      </div>
-    </>
   );
 }

@@ -3,6 +3,7 @@ import { NavLink, Outlet, useLocation } from 'react-router';
 import type { Me } from '../../session';
 import { icons } from '../../ui/icons';
 import { SavedViewLinks } from '../lists/SavedViewLinks';
+import { PaletteProvider, useOpenPalette } from '../palette/CommandPalette';
 import { NotificationsBell } from './NotificationsBell';
 import { UserMenu } from './UserMenu';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
@@ -25,29 +26,31 @@ export function AppShell({ me }: { me: Me }) {
 
   return (
     <NavContext.Provider value={{ me, toggleNav: () => setNavOpen((open) => !open) }}>
-      <div className="shell" data-nav-open={navOpen}>
-        <nav className="sidebar" aria-label="Main">
-          <WorkspaceSwitcher me={me} />
-          <div className="sidebar-section">Records</div>
-          <NavLink className="nav-link" to="/contacts">
-            {icons.contacts} Contacts
-          </NavLink>
-          <SavedViewLinks objectType="contact" path="/contacts" />
-          <NavLink className="nav-link" to="/companies">
-            {icons.companies} Companies
-          </NavLink>
-          <SavedViewLinks objectType="company" path="/companies" />
-          <NavLink className="nav-link" to="/deals">
-            {icons.deals} Deals
-          </NavLink>
-          <NavLink className="nav-link" to="/tasks">
-            {icons.tasks} Tasks
-          </NavLink>
-        </nav>
-        <div className="main">
-          <Outlet />
+      <PaletteProvider>
+        <div className="shell" data-nav-open={navOpen}>
+          <nav className="sidebar" aria-label="Main">
+            <WorkspaceSwitcher me={me} />
+            <div className="sidebar-section">Records</div>
+            <NavLink className="nav-link" to="/contacts">
+              {icons.contacts} Contacts
+            </NavLink>
+            <SavedViewLinks objectType="contact" path="/contacts" />
+            <NavLink className="nav-link" to="/companies">
+              {icons.companies} Companies
+            </NavLink>
+            <SavedViewLinks objectType="company" path="/companies" />
+            <NavLink className="nav-link" to="/deals">
+              {icons.deals} Deals
+            </NavLink>
+            <NavLink className="nav-link" to="/tasks">
+              {icons.tasks} Tasks
+            </NavLink>
+          </nav>
+          <div className="main">
+            <Outlet />
+          </div>
         </div>
-      </div>
+      </PaletteProvider>
     </NavContext.Provider>
   );
 }
@@ -55,6 +58,7 @@ export function AppShell({ me }: { me: Me }) {
 /** The bar atop each screen: its title, its own actions, then notifications and the user menu. */
 export function TopBar({ title, children }: { title: ReactNode; children?: ReactNode }) {
   const { me, toggleNav } = useShell();
+  const openPalette = useOpenPalette();
   return (
     <header className="topbar">
       <button type="button" className="btn btn-ghost btn-icon menu-toggle" aria-label="Open navigation" onClick={toggleNav}>
@@ -63,6 +67,15 @@ export function TopBar({ title, children }: { title: ReactNode; children?: React
       <h1 className="topbar-title">{title}</h1>
       <div className="topbar-actions">
         {children}
+        <button
+          type="button"
+          className="btn btn-ghost topbar-search"
+          aria-label="Search (Ctrl+K)"
+          aria-keyshortcuts="Control+K Meta+K"
+          onClick={openPalette}
+        >
+          {icons.search} <kbd className="palette-kbd">⌘K</kbd>
+        </button>
         <NotificationsBell />
         <UserMenu me={me} />
       </div>
