@@ -29,6 +29,30 @@ const idsOf = (results: BatchItemResult[], what: string): string[] =>
   });
 
 /**
+ * Makes the last three sample contacts second entries of the first three, the way duplicates
+ * arise in real data, so the duplicates review has something to show: the same email typed in
+ * capitals, the same phone number written another way, and the same name at the same company.
+ */
+function enterTwice(inputs: ContactWrite[], companyOf: number[]): void {
+  const n = inputs.length;
+  for (let k = 0; k < 3; k++) {
+    const original = inputs[k] as ContactWrite;
+    const copy = inputs[n - 3 + k] as ContactWrite;
+    const personal = `${original.firstName}.${original.lastName}@mail.example`.toLowerCase();
+    inputs[n - 3 + k] = {
+      ...copy,
+      firstName: original.firstName,
+      lastName: original.lastName,
+      companies: original.companies,
+      ...(k === 0 ? { email: original.email?.toUpperCase() } : {}),
+      ...(k === 1 ? { email: personal, phone: original.phone?.replace(/\s+/g, '') } : {}),
+      ...(k === 2 ? { email: personal } : {}),
+    };
+    companyOf[n - 3 + k] = companyOf[k] as number;
+  }
+}
+
+/**
  * Fills an empty workspace with the demo sample, through the same services (and so the same
  * validation, audit and timeline entries) as hand-made records. Refuses with 409 once the
  * workspace has any contact, so a sample never mixes into real data.
@@ -80,6 +104,7 @@ export async function loadDemoData(ctx: Ctx, now = new Date()): Promise<DemoCoun
       companies: [{ companyId: company.id, title: jobTitle, primary: true }],
     });
   }
+  enterTwice(contactInputs, contactCompany);
   const contacts = idsOf((await batchWriteContacts(ctx, { mode: 'create' }, contactInputs)).results, 'contact');
 
   const pipeline = (await listPipelines(ctx)).find((p) => p.pipeline.is_default);
