@@ -9,6 +9,8 @@ import { buildApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import type { Database } from '../../server/src/db/database.ts';
 import { Queue } from '../../server/src/jobs/queue.ts';
+import { ensureQueues } from '../../server/src/jobs/queues.ts';
+import { startWorker } from '../../server/src/server.ts';
 import { createTestDatabase } from '../../server/test/db.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -31,8 +33,15 @@ export type BrowserRun = {
   close(): Promise<void>;
 };
 
-/** Starts a server on a fresh database (building the web app if needed) and a page in Chromium. */
-export async function startBrowserRun(options: { expectedFailures: ExpectedFailure[]; locale?: string }): Promise<BrowserRun> {
+/**
+ * Starts a server on a fresh database (building the web app if needed) and a page in Chromium.
+ * `worker` also runs the job worker, as `rapport serve` does, for runs that need background jobs.
+ */
+export async function startBrowserRun(options: {
+  expectedFailures: ExpectedFailure[];
+  locale?: string;
+  worker?: boolean;
+}): Promise<BrowserRun> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`No Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
   }
@@ -41,12 +50,19 @@ export async function startBrowserRun(options: { expectedFailures: ExpectedFailu
   const { db, drop } = await createTestDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', PUBLIC_URL: 'http://127.0.0.1' });
   const queue = new Queue(db);
-  const { app } = await buildApp({ config, db, queue });
+  const { app, deps } = await buildApp({ config, db, queue });
+  let stopWorker = async () => {};
+  if (options.worker) {
+    await queue.start();
+    await ensureQueues(queue);
+    stopWorker = await startWorker(deps);
+  }
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   let browser: Browser | undefined;
   const close = async () => {
     await browser?.close();
     await app.close();
+    await stopWorker();
     await queue.stop();
     await drop();
   };

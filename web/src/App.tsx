@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode, useEffect } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { AcceptInvitation } from './screens/auth/AcceptInvitation';
 import { ForgotPassword } from './screens/auth/ForgotPassword';
@@ -6,20 +6,54 @@ import { LogIn } from './screens/auth/LogIn';
 import { ResetPassword } from './screens/auth/ResetPassword';
 import { SignUp } from './screens/auth/SignUp';
 import { ContactList } from './screens/contacts/ContactList';
-import { ContactShow } from './screens/contacts/ContactShow';
-import { DealShow } from './screens/deals/DealShow';
-import { DealListScreen, DealsScreen } from './screens/deals/DealsScreen';
 import { CompanyList } from './screens/lists/CompanyList';
-import { CompanyShow } from './screens/lists/CompanyShow';
 import { AppShell } from './screens/shell/AppShell';
-import { TasksScreen } from './screens/tasks/TasksScreen';
 import { signedInBefore, useMe } from './session';
 import { ErrorState, Loading } from './ui/States';
+
+/**
+ * The screens past the first one load as their own chunks, so the first list paints sooner; once
+ * the app is idle they are fetched ahead, so moving to them later is still instant.
+ */
+const screenChunks = {
+  deals: () => import('./screens/deals/DealsScreen'),
+  contact: () => import('./screens/contacts/ContactShow'),
+  deal: () => import('./screens/deals/DealShow'),
+  company: () => import('./screens/companies/CompanyShow'),
+  tasks: () => import('./screens/tasks/TasksScreen'),
+  settings: () => import('./screens/settings/SettingsScreen'),
+  duplicates: () => import('./screens/duplicates/DuplicatesScreen'),
+};
+
+const DealsScreen = lazy(async () => ({ default: (await screenChunks.deals()).DealsScreen }));
+const DealListScreen = lazy(async () => ({ default: (await screenChunks.deals()).DealListScreen }));
+const ContactShow = lazy(async () => ({ default: (await screenChunks.contact()).ContactShow }));
+const DealShow = lazy(async () => ({ default: (await screenChunks.deal()).DealShow }));
+const CompanyShow = lazy(async () => ({ default: (await screenChunks.company()).CompanyShow }));
+const TasksScreen = lazy(async () => ({ default: (await screenChunks.tasks()).TasksScreen }));
+const SettingsScreen = lazy(async () => ({ default: (await screenChunks.settings()).SettingsScreen }));
+const DuplicatesScreen = lazy(async () => ({ default: (await screenChunks.duplicates()).DuplicatesScreen }));
+
+/** Fetches every screen's chunk once the browser is idle after the first paint. */
+function usePrefetchScreens() {
+  useEffect(() => {
+    const prefetch = () => {
+      for (const load of Object.values(screenChunks)) void load();
+    };
+    if ('requestIdleCallback' in window) {
+      const handle = window.requestIdleCallback(prefetch, { timeout: 3000 });
+      return () => window.cancelIdleCallback(handle);
+    }
+    const timer = setTimeout(prefetch, 1500);
+    return () => clearTimeout(timer);
+  }, []);
+}
 
 /** The signed-in part of the app; without a session it sends a first visit to sign-up, a later one to log-in. */
 function SignedIn() {
   const me = useMe();
   const location = useLocation();
+  usePrefetchScreens();
   if (me.isPending) return <Loading label="Opening Rapport…" />;
   if (me.isError) return <ErrorState error={me.error} onRetry={() => me.refetch()} />;
   if (!me.data) {
@@ -70,6 +104,8 @@ export function App() {
         <Route path="/deals/list" element={<DealListScreen />} />
         <Route path="/deals/:id" element={<DealShow />} />
         <Route path="/tasks" element={<TasksScreen />} />
+        <Route path="/settings/*" element={<SettingsScreen />} />
+        <Route path="/duplicates" element={<DuplicatesScreen />} />
         <Route path="*" element={<Navigate to="/contacts" replace />} />
       </Route>
     </Routes>

@@ -195,6 +195,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/activities/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render a note's Markdown as a saved note would show it (sanitised HTML), without saving anything */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NotePreviewBodyInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotePreview"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/activities/search": {
         parameters: {
             query?: never;
@@ -1275,6 +1315,8 @@ export interface paths {
                 query?: {
                     cursor?: string;
                     limit?: number;
+                    /** @description Only the pairs this record is part of (a record page linking to its duplicates) */
+                    recordId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1912,6 +1954,8 @@ export interface paths {
                 query?: {
                     cursor?: string;
                     limit?: number;
+                    /** @description Only the pairs this record is part of (a record page linking to its duplicates) */
+                    recordId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2979,7 +3023,40 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change your name or password (signed-in sessions only)
+         * @description A new password needs `currentPassword`; a wrong one answers 400 with `errors[].code` `incorrect_password` on `body.currentPassword`. Changing the password signs out your other sessions.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Required with newPassword */
+                        currentPassword?: string;
+                        name?: string;
+                        /** @description Signs out your other sessions */
+                        newPassword?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/members": {
@@ -5314,20 +5391,44 @@ export interface components {
             nextCursor: string | null;
         };
         DuplicateRecord: {
+            /** @description A contact's primary company; null for a company */
+            company: string | null;
+            /** Format: date-time */
+            createdAt: string;
             domain: string | null;
             email: string | null;
             /** Format: uuid */
             id: string;
             name: string;
             phone: string | null;
+            /** @description Live records pointing at this one; a merge moves them to the survivor */
+            related: {
+                activities: number;
+                deals: number;
+                /** @description A company's contacts; 0 for a contact */
+                people: number;
+                tasks: number;
+            };
         };
         DuplicateRecordInput: {
+            /** @description A contact's primary company; null for a company */
+            company: string | null;
+            /** Format: date-time */
+            createdAt: string;
             domain: string | null;
             email: string | null;
             /** Format: uuid */
             id: string;
             name: string;
             phone: string | null;
+            /** @description Live records pointing at this one; a merge moves them to the survivor */
+            related: {
+                activities: number;
+                deals: number;
+                /** @description A company's contacts; 0 for a contact */
+                people: number;
+                tasks: number;
+            };
         };
         Filter: {
             field: string;
@@ -5377,6 +5478,10 @@ export interface components {
         };
         Me: {
             csrfToken: string | null;
+            /** @description The roles the caller may give members and invitations */
+            grantableRoles: ("owner" | "admin" | "manager" | "member" | "read_only")[];
+            /** @description What the caller may do in this workspace (records they own aside) */
+            permissions: ("workspace.read" | "workspace.update" | "members.read" | "members.update_role" | "members.remove" | "invitations.manage" | "api_keys.manage" | "custom_fields.manage" | "pipelines.manage" | "audit.read" | "records.read" | "records.create" | "records.update" | "records.delete" | "records.reassign")[];
             /** @enum {string} */
             role: "owner" | "admin" | "manager" | "member" | "read_only";
             user: components["schemas"]["User"];
@@ -5393,6 +5498,10 @@ export interface components {
         };
         MeInput: {
             csrfToken: string | null;
+            /** @description The roles the caller may give members and invitations */
+            grantableRoles: ("owner" | "admin" | "manager" | "member" | "read_only")[];
+            /** @description What the caller may do in this workspace (records they own aside) */
+            permissions: ("workspace.read" | "workspace.update" | "members.read" | "members.update_role" | "members.remove" | "invitations.manage" | "api_keys.manage" | "custom_fields.manage" | "pipelines.manage" | "audit.read" | "records.read" | "records.create" | "records.update" | "records.delete" | "records.reassign")[];
             /** @enum {string} */
             role: "owner" | "admin" | "manager" | "member" | "read_only";
             user: components["schemas"]["UserInput"];
@@ -5474,6 +5583,20 @@ export interface components {
         MyTaskPageInput: {
             data: components["schemas"]["TaskInput"][];
             nextCursor: string | null;
+        };
+        NotePreview: {
+            /** @description The body rendered from Markdown and sanitised, as Activity.bodyHtml */
+            bodyHtml: string;
+        };
+        NotePreviewBody: {
+            body: string;
+        };
+        NotePreviewBodyInput: {
+            body: string;
+        };
+        NotePreviewInput: {
+            /** @description The body rendered from Markdown and sanitised, as Activity.bodyHtml */
+            bodyHtml: string;
         };
         Notification: {
             body: string | null;

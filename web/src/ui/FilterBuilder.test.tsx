@@ -25,6 +25,7 @@ const fields: FilterField[] = [
   { key: 'custom.seats', label: 'Seats', kind: 'number' },
   { key: 'createdAt', label: 'Created', kind: 'datetime' },
   { key: 'custom.vip', label: 'VIP', kind: 'boolean' },
+  { key: 'amount', label: 'Amount', kind: 'number', scale: 100 },
 ];
 
 /** The builder with its own state, reporting the body it would send. */
@@ -146,5 +147,22 @@ describe('FilterBuilder', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Remove filter 1 of group 1' }));
     expect(body()).toEqual([]);
     expect(screen.getByText('No filters: every record shows.')).toBeTruthy();
+  });
+
+  it('sends amounts typed in major units as minor units, and shows stored ones back as typed', () => {
+    render(<Harness />);
+    fireEvent.click(screen.getByRole('button', { name: '+ Add filter' }));
+    select('Field, filter 1 of group 1', 'amount');
+    select('Operator, filter 1 of group 1', 'between');
+    type('From, filter 1 of group 1', '12.5');
+    type('To, filter 1 of group 1', '5000');
+    const sent = body();
+    expect(sent).toEqual([{ filters: [{ field: 'amount', operator: 'between', values: [1250, 500000] }] }]);
+    // From the address or a saved view, the same filter reads as it was typed.
+    expect(fromFilterGroups(sent, fields)).toEqual([
+      { filters: [{ field: 'amount', operator: 'between', value: '12.5, 5000', values: ['12.5', '5000'] }] },
+    ]);
+    // Without the field's scale, stored numbers are shown as stored.
+    expect(fromFilterGroups([{ filters: [{ field: 'amount', operator: 'gte', value: 1250 }] }])[0]?.filters[0]?.value).toBe('1250');
   });
 });

@@ -5,8 +5,18 @@ import { Button } from './Button';
 /** How a field's values are entered and compared; decides its operators and value inputs. */
 export type FilterKind = 'text' | 'number' | 'date' | 'datetime' | 'boolean' | 'select' | 'multi';
 
-/** A field a person can filter on: its API name (`custom.<key>` for custom fields), label and kind. */
-export type FilterField = { key: string; label: string; kind: FilterKind; options?: readonly { value: string; label: string }[] };
+/**
+ * A field a person can filter on: its API name (`custom.<key>` for custom fields), label and kind.
+ * `scale` is for numbers people type in other units than the API stores: an amount typed as 12.5
+ * with scale 100 is sent as 1250 (minor units).
+ */
+export type FilterField = {
+  key: string;
+  label: string;
+  kind: FilterKind;
+  options?: readonly { value: string; label: string }[];
+  scale?: number;
+};
 
 /** The operators of the API's filter language. */
 export type Operator = Extract<components['schemas']['FilterInput'], { operator: unknown }>['operator'];
@@ -74,10 +84,11 @@ export function newFilter(field: FilterField): FilterRow {
   return { field: field.key, operator, value: field.kind === 'boolean' ? 'true' : '', values: [] };
 }
 
-function typed(kind: FilterKind | undefined, text: string): unknown {
+function typed(field: FilterField | undefined, text: string): unknown {
+  const kind = field?.kind;
   // Only text can be empty on purpose; elsewhere an empty input is a value not given yet.
   if (kind !== 'text' && text.trim() === '') return undefined;
-  if (kind === 'number') return Number(text);
+  if (kind === 'number') return field?.scale ? Math.round(Number(text) * field.scale) : Number(text);
   if (kind === 'boolean') return text === 'true';
   return text;
 }
@@ -96,43 +107,52 @@ function splitList(text: string): string[] {
  * @example toFilterGroups([{ filters: [{ field: 'lifecycleStage', operator: 'eq', value: 'lead', values: [] }] }], fields)
  */
 export function toFilterGroups(groups: FilterGroupDraft[], fields: readonly FilterField[]): FilterGroups {
-  const kinds = new Map(fields.map((f) => [f.key, f.kind]));
+  const byKey = new Map(fields.map((f) => [f.key, f]));
   return groups
     .filter((g) => g.filters.length > 0)
     .map((g) => ({
       filters: g.filters.map((f) => {
-        const kind = kinds.get(f.field);
+        const field = byKey.get(f.field);
         switch (arityOf(f.operator)) {
           case 'none':
             return { field: f.field, operator: f.operator };
           case 'one': {
-            const value = typed(kind, f.value);
+            const value = typed(field, f.value);
             return value === undefined ? { field: f.field, operator: f.operator } : { field: f.field, operator: f.operator, value };
           }
           case 'two':
-            return { field: f.field, operator: f.operator, values: f.values.slice(0, 2).map((v) => typed(kind, v)) };
+            return { field: f.field, operator: f.operator, values: f.values.slice(0, 2).map((v) => typed(field, v)) };
           default:
-            return { field: f.field, operator: f.operator, values: f.values.map((v) => typed(kind, v)) };
+            return { field: f.field, operator: f.operator, values: f.values.map((v) => typed(field, v)) };
         }
       }),
     }));
 }
 
-function asText(value: unknown): string {
+function asText(value: unknown, scale = 1): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return /^\d{4}-\d{2}-\d{2}T/.test(value) ? value.slice(0, 10) : value;
+  if (typeof value === 'number' && scale !== 1) return String(value / scale);
   return String(value);
 }
 
-/** Editable groups from stored `filterGroups` (a saved view's); association filters are left out. */
-export function fromFilterGroups(groups: readonly { filters: readonly unknown[] }[]): FilterGroupDraft[] {
+/**
+ * Editable groups from stored `filterGroups` (a saved view's or the address's); association
+ * filters are left out. `fields` gives the scale of numbers typed in other units.
+ */
+export function fromFilterGroups(
+  groups: readonly { filters: readonly unknown[] }[],
+  fields: readonly FilterField[] = [],
+): FilterGroupDraft[] {
+  const scales = new Map(fields.map((f) => [f.key, f.scale ?? 1]));
   return groups
     .map((g) => ({
       filters: g.filters.flatMap((f) => {
         const filter = f as { field?: string; operator?: Operator; value?: unknown; values?: unknown[] };
         if (!filter.field || !filter.operator) return [];
-        const values = (filter.values ?? []).map(asText);
-        const value = filter.value === undefined ? values.join(', ') : asText(filter.value);
+        const scale = scales.get(filter.field) ?? 1;
+        const values = (filter.values ?? []).map((v) => asText(v, scale));
+        const value = filter.value === undefined ? values.join(', ') : asText(filter.value, scale);
         return [{ field: filter.field, operator: filter.operator, value, values }];
       }),
     }))

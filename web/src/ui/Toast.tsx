@@ -1,8 +1,11 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from 'react';
+import { Link } from 'react-router';
 
 type ToastKind = 'info' | 'error';
-type ToastItem = { id: number; kind: ToastKind; message: string };
-type ShowToast = (message: string, kind?: ToastKind) => void;
+/** A place the toast offers to go, e.g. the record an action ended on. */
+type ToastLink = { label: string; to: string };
+type ToastItem = { id: number; kind: ToastKind; message: string; link?: ToastLink | undefined };
+type ShowToast = (message: string, kind?: ToastKind, link?: ToastLink) => void;
 
 const ToastContext = createContext<ShowToast>(() => {});
 
@@ -12,10 +15,11 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const next = useRef(1);
   const dismiss = useCallback((id: number) => setToasts((all) => all.filter((t) => t.id !== id)), []);
   const show = useCallback<ShowToast>(
-    (message, kind = 'info') => {
+    (message, kind = 'info', link) => {
       const id = next.current++;
-      setToasts((all) => [...all.slice(-3), { id, kind, message }]);
-      setTimeout(() => dismiss(id), kind === 'error' ? 8000 : 4000);
+      setToasts((all) => [...all.slice(-3), { id, kind, message, link }]);
+      // A toast with a link stays long enough to be reached by keyboard.
+      setTimeout(() => dismiss(id), kind === 'error' || link ? 8000 : 4000);
     },
     [dismiss],
   );
@@ -27,6 +31,11 @@ export function ToastProvider({ children }: { children: ReactNode }) {
         {toasts.map((t) => (
           <div key={t.id} className={t.kind === 'error' ? 'toast toast-error' : 'toast'} role={t.kind === 'error' ? 'alert' : 'status'}>
             <span>{t.message}</span>
+            {t.link ? (
+              <Link className="toast-link" to={t.link.to} onClick={() => dismiss(t.id)}>
+                {t.link.label}
+              </Link>
+            ) : null}
             <button type="button" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
               ✕
             </button>
@@ -37,7 +46,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   );
 }
 
-/** Shows a short message: `toast('Contact created')`, `toast('Could not save', 'error')`. */
+/**
+ * Shows a short message: `toast('Contact created')`, `toast('Could not save', 'error')`,
+ * `toast('Merged', 'info', { label: 'Open Ada', to: '/contacts/…' })`.
+ */
 export function useToast(): ShowToast {
   return useContext(ToastContext);
 }

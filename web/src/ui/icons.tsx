@@ -80,4 +80,10 @@ export const icons = {
       <path d="M8 3v10M3 8h10" />
     </Icon>
   ),
+  duplicates: (
+    <Icon>
+      <rect x="2.5" y="4.5" width="7" height="9" rx="1" />
+      <path d="M6.5 2.5h6a1 1 0 0 1 1 1v8" />
+    </Icon>
+  ),
 };

@@ -1,12 +1,21 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
-import { ifMatchVersion, inWorkspace, setEtag } from '../../http/route-kit.ts';
+import { ifMatchVersion, inWorkspace, principalOf, setEtag } from '../../http/route-kit.ts';
 import { idParams, recordGetQuery, recordSearchBody } from '../../http/schemas.ts';
 import { project } from '../../lib/projection.ts';
 import { parseSortParam } from '../../lib/record-list.ts';
+import { authorize } from '../../policies.ts';
+import { renderNote } from './activities.markdown.ts';
 import { activityView } from './activities.presenter.ts';
-import { activityCreateSchema, activityListQuery, activitySchema, activityUpdateSchema } from './activities.schema.ts';
+import {
+  activityCreateSchema,
+  activityListQuery,
+  activitySchema,
+  activityUpdateSchema,
+  notePreviewBodySchema,
+  notePreviewSchema,
+} from './activities.schema.ts';
 import {
   createActivity,
   deleteActivity,
@@ -70,6 +79,23 @@ export function activityRoutes(deps: Deps): FastifyPluginAsyncZod {
         const a = await inWorkspace(deps.db, request, (ctx) => createActivity(ctx, request.body));
         setEtag(reply, a.row.version);
         return reply.code(201).header('location', `/api/v1/activities/${a.row.id}`).send(view(a));
+      },
+    );
+
+    // Rendering touches no data, so it runs outside a transaction; it is still for signed-in writers only.
+    app.post(
+      '/activities/preview',
+      {
+        schema: {
+          tags,
+          summary: "Render a note's Markdown as a saved note would show it (sanitised HTML), without saving anything",
+          body: notePreviewBodySchema,
+          response: { 200: notePreviewSchema },
+        },
+      },
+      async (request) => {
+        authorize(principalOf(request), 'records.create');
+        return { bodyHtml: request.body.body.trim() ? renderNote(request.body.body) : '' };
       },
     );
 

@@ -109,3 +109,14 @@ export const activitySchema = z
   .meta({ id: 'Activity' });
 
 export const activityListQuery = recordListQuery('Matches words of the subject or body');
+
+/** The body of POST /activities/preview: a note's Markdown as typed. */
+export const notePreviewBodySchema = z
+  .object({ body: z.string().max(100_000) })
+  .strict()
+  .meta({ id: 'NotePreviewBody' });
+
+/** A note's Markdown rendered exactly as a saved note would show it. */
+export const notePreviewSchema = z
+  .object({ bodyHtml: z.string().describe('The body rendered from Markdown and sanitised, as Activity.bodyHtml') })
+  .meta({ id: 'NotePreview' });

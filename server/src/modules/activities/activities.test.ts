@@ -97,6 +97,31 @@ describe('note Markdown', () => {
   });
 });
 
+describe('note preview', () => {
+  it('renders Markdown as the saved note will show it, saving nothing', async () => {
+    const before = await count('activities');
+    const markdown = 'Talked about **pricing** <script>alert(1)</script>';
+    const res = await owner.post('/api/v1/activities/preview', { body: markdown });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ bodyHtml: renderNote(markdown) });
+    expect(res.json().bodyHtml).toContain('<strong>pricing</strong>');
+    expect(res.json().bodyHtml).not.toContain('<script>');
+    expect((await owner.post('/api/v1/activities/preview', { body: '  ' })).json()).toEqual({ bodyHtml: '' });
+    expect(await count('activities')).toBe(before);
+  });
+
+  it('refuses bad bodies with a problem and readers who may not write', async () => {
+    const bad = await owner.post('/api/v1/activities/preview', { body: 42 });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('validation_failed');
+    expect(bad.json().errors.map((e: { field: string }) => e.field)).toContain('body.body');
+    const readOnly = await addMember(owner, 'read_only');
+    expect((await readOnly.client.post('/api/v1/activities/preview', { body: 'x' })).statusCode).toBe(403);
+    const anonymous = await t.app.inject({ method: 'POST', url: '/api/v1/activities/preview', payload: { body: 'x' } });
+    expect(anonymous.statusCode).toBe(401);
+  });
+});
+
 describe('activities', () => {
   let contactId: string;
   let otherContactId: string;

@@ -47,6 +47,20 @@ export async function updatePasswordHash(db: Queryable, userId: string, password
   await db.query('UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1', [userId, passwordHash]);
 }
 
+/** Changes a user's name and/or password hash (null keeps the stored value); returns the row as it now is. */
+export async function updateUserProfile(
+  db: Queryable,
+  userId: string,
+  change: { name: string | null; passwordHash: string | null },
+): Promise<UserRow | undefined> {
+  const res = await db.query<UserRow>(
+    `UPDATE users SET name = coalesce($2, name), password_hash = coalesce($3, password_hash), updated_at = now()
+     WHERE id = $1 RETURNING *`,
+    [userId, change.name, change.passwordHash],
+  );
+  return res.rows[0];
+}
+
 /** Stores a new session (the token only as its hash). */
 export async function insertSession(
   db: Queryable,

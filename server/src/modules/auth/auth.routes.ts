@@ -5,7 +5,7 @@ import type { Deps } from '../../deps.ts';
 import { SESSION_COOKIE } from '../../http/authenticate.ts';
 import { idParams } from '../../http/schemas.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
-import { roles } from '../../policies.ts';
+import { actions, can, mayGrantRole, type Principal, type Role, roles } from '../../policies.ts';
 import { presentWorkspace } from '../workspaces/workspaces.presenter.ts';
 import { findWorkspace, listUserWorkspaces } from '../workspaces/workspaces.repo.ts';
 import { findUserById, listLiveSessions, revokeAllSessions, revokeSession, type UserRow } from './auth.repo.ts';
@@ -18,7 +18,8 @@ import {
   sessionResponse,
   sessionSchema,
   signupBody,
-  type userSchema,
+  updateMeBody,
+  userSchema,
 } from './auth.schema.ts';
 import {
   acceptInvitation,
@@ -30,10 +31,18 @@ import {
   type StartedSession,
   signup,
 } from './auth.service.ts';
+import { updateProfile } from './profile.service.ts';
 
 /** A user row as the API shows it (never the password hash). */
 export function presentUser(u: UserRow): z.infer<typeof userSchema> {
   return { id: u.id, email: u.email, name: u.name, createdAt: u.created_at.toISOString() };
+}
+
+/** What a principal may do here, for clients that show only the actions that will succeed. */
+function permissionsOf(principal: Principal): { permissions: (typeof actions)[number][]; grantableRoles: Role[] } {
+  const permissions = actions.filter((action) => can(principal, action));
+  const grantableRoles = permissions.includes('members.update_role') ? roles.filter((r) => mayGrantRole(principal.role, r)) : [];
+  return { permissions, grantableRoles };
 }
 
 function metaOf(request: FastifyRequest): RequestMeta {
@@ -167,7 +176,30 @@ export function authRoutes(deps: Deps): FastifyPluginAsyncZod {
           workspaces,
           csrfToken: auth.csrfToken,
           via: auth.via,
+          ...permissionsOf({ role: auth.role, actor: auth.actor }),
         };
+      },
+    );
+
+    app.patch(
+      '/me',
+      {
+        config: { auth: 'user' },
+        schema: {
+          tags,
+          summary: 'Change your name or password (signed-in sessions only)',
+          description:
+            'A new password needs `currentPassword`; a wrong one answers 400 with `errors[].code` `incorrect_password` on ' +
+            '`body.currentPassword`. Changing the password signs out your other sessions.',
+          body: updateMeBody,
+          response: { 200: userSchema },
+        },
+      },
+      async (request) => {
+        const auth = request.auth;
+        if (!auth) throw new AppError('unauthorized', 'Sign in first');
+        if (auth.via === 'api_key') throw new AppError('forbidden', 'Change your profile from a signed-in session, not with an API key');
+        return presentUser(await updateProfile(deps, { userId: auth.userId, sessionId: auth.sessionId }, request.body));
       },
     );
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roles } from '../../policies.ts';
+import { actions, roles } from '../../policies.ts';
 import { workspaceSchema } from '../workspaces/workspaces.schema.ts';
 
 /** An email address, trimmed and lower-cased before it is stored or compared. */
@@ -43,8 +43,19 @@ export const meResponse = z
     workspaces: z.array(z.object({ id: z.uuid(), name: z.string(), role: z.enum(roles) })),
     csrfToken: z.string().nullable(),
     via: z.enum(['session', 'api_key']),
+    permissions: z.array(z.enum(actions)).describe('What the caller may do in this workspace (records they own aside)'),
+    grantableRoles: z.array(z.enum(roles)).describe('The roles the caller may give members and invitations'),
   })
   .meta({ id: 'Me' });
+
+/** The body of PATCH /me: a new name, and/or a new password with the current one. */
+export const updateMeBody = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    currentPassword: z.string().min(1).max(256).optional().describe('Required with newPassword'),
+    newPassword: passwordField.optional().describe('Signs out your other sessions'),
+  })
+  .strict();
 
 export const sessionSchema = z
   .object({

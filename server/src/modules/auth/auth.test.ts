@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, createTestApp, sessionCookie, signUp, type TestApp, uniqueEmail } from '../../../test/helpers.ts';
+import { addMember, apiKeyClient, Client, createTestApp, sessionCookie, signUp, type TestApp, uniqueEmail } from '../../../test/helpers.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -212,5 +212,118 @@ describe('password reset', () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: uniqueEmail('ghost') } });
     expect(res.statusCode).toBe(202);
     expect(t.mailer.sent.length).toBe(before);
+  });
+});
+
+describe('profile (PATCH /me)', () => {
+  const login = (email: string, password: string, ip = '10.3.0.1') =>
+    t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress: ip });
+
+  it('renames the signed-in user everywhere they appear', async () => {
+    const { client, userId } = await signUp(t.app, { name: 'Ada' });
+    const res = await client.patch('/api/v1/me', { name: '  Ada Lovelace ' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id: userId, name: 'Ada Lovelace' });
+    expect((await client.get('/api/v1/me')).json().user.name).toBe('Ada Lovelace');
+    const members = (await client.get('/api/v1/members')).json().data;
+    expect(members.find((m: { userId: string }) => m.userId === userId).name).toBe('Ada Lovelace');
+    const empty = await client.patch('/api/v1/me', { name: '   ' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().errors[0].field).toBe('body.name');
+    expect((await client.get('/api/v1/me')).json().user.name).toBe('Ada Lovelace');
+  });
+
+  it('changes the password with the current one and signs out the other sessions only', async () => {
+    const { client, email, password, userId } = await signUp(t.app);
+    const other = await login(email, password);
+    const otherClient = new Client(t.app, { cookie: sessionCookie(other), csrfToken: other.json().csrfToken });
+    const before = await t.db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [userId]);
+    const res = await client.patch('/api/v1/me', { currentPassword: password, newPassword: 'a much newer password' });
+    expect(res.statusCode).toBe(200);
+    const after = await t.db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [userId]);
+    expect(after.rows[0]?.password_hash).toMatch(/^\$argon2id\$/);
+    expect(after.rows[0]?.password_hash).not.toBe(before.rows[0]?.password_hash);
+    expect((await client.get('/api/v1/me')).statusCode).toBe(200);
+    expect((await otherClient.get('/api/v1/me')).statusCode).toBe(401);
+    expect((await login(email, password)).statusCode).toBe(401);
+    expect((await login(email, 'a much newer password')).statusCode).toBe(200);
+  });
+
+  it('refuses a wrong or missing current password and a short new one with field errors, changing nothing', async () => {
+    const { client, email, password, userId } = await signUp(t.app, { name: 'Unchanged' });
+    const before = await t.db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [userId]);
+    const wrong = await client.patch('/api/v1/me', {
+      name: 'Renamed',
+      currentPassword: 'not my password',
+      newPassword: 'another new password',
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.headers['content-type']).toContain('application/problem+json');
+    expect(wrong.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ field: 'body.currentPassword', code: 'incorrect_password' }],
+    });
+    const missing = await client.patch('/api/v1/me', { newPassword: 'another new password' });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().errors).toEqual([expect.objectContaining({ field: 'body.currentPassword', code: 'required' })]);
+    const short = await client.patch('/api/v1/me', { currentPassword: password, newPassword: 'short' });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().errors[0].field).toBe('body.newPassword');
+    const unknown = await client.patch('/api/v1/me', { email: 'new@example.com' });
+    expect(unknown.statusCode).toBe(400);
+    const after = await t.db.query<{ password_hash: string; name: string }>('SELECT password_hash, name FROM users WHERE id = $1', [
+      userId,
+    ]);
+    expect(after.rows[0]).toEqual({ password_hash: before.rows[0]?.password_hash, name: 'Unchanged' });
+    expect((await login(email, password)).statusCode).toBe(200);
+  });
+
+  it('throttles repeated wrong current passwords without locking sign-in', async () => {
+    const { client, email, password } = await signUp(t.app);
+    for (let i = 0; i < 3; i++) {
+      const r = await client.patch('/api/v1/me', { currentPassword: `wrong guess ${i}`, newPassword: 'another new password' });
+      expect(r.statusCode).toBe(400);
+    }
+    const blocked = await client.patch('/api/v1/me', { currentPassword: password, newPassword: 'another new password' });
+    expect(blocked.statusCode).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await login(email, password, '10.3.0.9')).statusCode).toBe(200);
+  });
+
+  it('is refused to API keys, which act on workspace data, not on the account', async () => {
+    const { client } = await signUp(t.app, { name: 'Keyholder' });
+    const { client: key } = await apiKeyClient(client);
+    const res = await key.patch('/api/v1/me', { name: 'Changed by a script' });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe('forbidden');
+    expect((await client.get('/api/v1/me')).json().user.name).toBe('Keyholder');
+  });
+
+  it('requires the CSRF token like every cookie write', async () => {
+    const { client } = await signUp(t.app, { name: 'Guarded' });
+    const res = await client.patch('/api/v1/me', { name: 'Forged' }, { 'x-csrf-token': 'forged-token-value' });
+    expect(res.statusCode).toBe(403);
+    expect((await client.get('/api/v1/me')).json().user.name).toBe('Guarded');
+  });
+});
+
+describe('permissions in /me', () => {
+  it('lists what the role may do and which roles it may grant', async () => {
+    const { client } = await signUp(t.app);
+    const owner = (await client.get('/api/v1/me')).json();
+    expect(owner.permissions).toEqual(expect.arrayContaining(['workspace.update', 'members.update_role', 'api_keys.manage']));
+    expect(owner.grantableRoles).toEqual(['owner', 'admin', 'manager', 'member', 'read_only']);
+    const { client: admin } = await addMember(client, 'admin');
+    expect((await admin.get('/api/v1/me')).json().grantableRoles).toEqual(['admin', 'manager', 'member', 'read_only']);
+    const { client: member } = await addMember(client, 'member');
+    const asMember = (await member.get('/api/v1/me')).json();
+    expect(asMember.permissions).toContain('records.create');
+    expect(asMember.permissions).not.toContain('members.update_role');
+    expect(asMember.permissions).not.toContain('pipelines.manage');
+    expect(asMember.grantableRoles).toEqual([]);
+    const { client: readKey } = await apiKeyClient(client, 'read');
+    const asKey = (await readKey.get('/api/v1/me')).json();
+    expect(asKey.permissions).toEqual(['workspace.read', 'members.read', 'audit.read', 'records.read']);
+    expect(asKey.grantableRoles).toEqual([]);
   });
 });

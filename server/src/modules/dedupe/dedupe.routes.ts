@@ -24,12 +24,32 @@ import {
 import { mergeBody } from './merge-choices.ts';
 
 const duplicateReason = z.enum(['same_email', 'same_phone', 'similar_name_same_company', 'same_domain', 'same_name', 'similar_name']);
+const relatedCounts = z
+  .object({
+    deals: z.number().int(),
+    activities: z.number().int(),
+    tasks: z.number().int(),
+    people: z.number().int().describe("A company's contacts; 0 for a contact"),
+  })
+  .describe('Live records pointing at this one; a merge moves them to the survivor');
 const summarySchema = z
-  .object({ id: z.uuid(), name: z.string(), email: z.string().nullable(), domain: z.string().nullable(), phone: z.string().nullable() })
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    email: z.string().nullable(),
+    domain: z.string().nullable(),
+    phone: z.string().nullable(),
+    company: z.string().nullable().describe("A contact's primary company; null for a company"),
+    createdAt: z.iso.datetime(),
+    related: relatedCounts,
+  })
   .meta({ id: 'DuplicateRecord' });
 const pairSchema = z
   .object({ a: summarySchema, b: summarySchema, reasons: z.array(duplicateReason) })
   .meta({ id: 'DuplicatePair', description: 'Two records that may be the same, and why; a < b' });
+const duplicatesQuery = pageQuery.extend({
+  recordId: z.uuid().optional().describe('Only the pairs this record is part of (a record page linking to its duplicates)'),
+});
 const pairPage = z.object({ data: z.array(pairSchema), nextCursor: z.string().nullable() }).meta({ id: 'DuplicatePairPage' });
 
 /** The (a, b) position a duplicates cursor carries; a tampered one is a 400. */
@@ -45,16 +65,24 @@ function afterPair(cursor: string | undefined): [string, string] | undefined {
 async function duplicatesPage(
   ctx: Ctx,
   type: 'contact' | 'company',
-  query: { limit: number; cursor?: string },
+  query: z.infer<typeof duplicatesQuery>,
 ): Promise<{ data: z.infer<typeof pairSchema>[]; nextCursor: string | null }> {
   authorize(ctx, 'records.read');
   const find = type === 'contact' ? contactDuplicatePairs : companyDuplicatePairs;
-  const rows = await find(ctx.tx, ctx.workspaceId, { limit: query.limit + 1, after: afterPair(query.cursor) });
+  const rows = await find(ctx.tx, ctx.workspaceId, {
+    limit: query.limit + 1,
+    after: afterPair(query.cursor),
+    ...(query.recordId ? { recordId: query.recordId } : {}),
+  });
   const page = toPage(rows, query.limit, (r) => [r.a, r.b]);
   const summaries = await recordSummaries(ctx.tx, ctx.workspaceId, type, [...new Set(page.data.flatMap((p) => [p.a, p.b]))]);
+  const present = (id: string) => {
+    const { createdAt, ...rest } = summaries.get(id) as RecordSummary;
+    return { ...rest, createdAt: createdAt.toISOString() };
+  };
   const pair = (p: DuplicatePairRow) => ({
-    a: summaries.get(p.a) as RecordSummary,
-    b: summaries.get(p.b) as RecordSummary,
+    a: present(p.a),
+    b: present(p.b),
     reasons: p.reasons as z.infer<typeof duplicateReason>[],
   });
   return { data: page.data.map(pair), nextCursor: page.nextCursor };
@@ -69,7 +97,7 @@ export function dedupeRoutes(deps: Deps): FastifyPluginAsyncZod {
         schema: {
           tags: ['Contacts'],
           summary: 'Candidate duplicate contacts: the same email, the same phone, or similar names at the same company',
-          querystring: pageQuery,
+          querystring: duplicatesQuery,
           response: { 200: pairPage },
         },
       },
@@ -82,7 +110,7 @@ export function dedupeRoutes(deps: Deps): FastifyPluginAsyncZod {
         schema: {
           tags: ['Companies'],
           summary: 'Candidate duplicate companies: related domains, the same phone, the same or similar names',
-          querystring: pageQuery,
+          querystring: duplicatesQuery,
           response: { 200: pairPage },
         },
       },

@@ -126,6 +126,38 @@ describe('contact duplicates', () => {
     expect(seen.sort()).toEqual(pairs.map((p: { ids: string }) => p.ids).sort());
     expect((await owner.get('/api/v1/contacts/duplicates?cursor=garbage')).statusCode).toBe(400);
   });
+
+  it('narrows to the pairs of one record, and shows each record with its age, company and what hangs off it', async () => {
+    const company = await create('companies', { name: 'Narrow Co', domain: 'narrow.example' });
+    const ada = await create('contacts', { firstName: 'Ada', email: 'ada@narrow.example', companies: [{ companyId: company.id }] });
+    const adaAgain = await create('contacts', { firstName: 'Ada L', email: 'ADA@narrow.example' });
+    await create('contacts', { firstName: 'Bo', phone: '020 7946 0777' });
+    await create('contacts', { firstName: 'Bob', phone: '020 7946 0777' });
+    const attached = await attachEverything('contact', adaAgain.id);
+    expect(attached.dealId).toBeTruthy();
+
+    const res = await owner.get(`/api/v1/contacts/duplicates?recordId=${adaAgain.id}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const pairs = res.json().data;
+    expect(pairs).toHaveLength(1);
+    expect(pairs[0].reasons).toEqual(['same_email']);
+    type Summary = { id: string; createdAt: string };
+    const byId = new Map<string, Summary>([pairs[0].a, pairs[0].b].map((r: Summary) => [r.id, r]));
+    expect(byId.get(ada.id)).toMatchObject({
+      name: 'Ada',
+      company: 'Narrow Co',
+      related: { deals: 0, activities: 0, tasks: 0, people: 0 },
+    });
+    expect(byId.get(adaAgain.id)).toMatchObject({ company: null, related: { deals: 1, activities: 1, tasks: 1, people: 0 } });
+    const createdAt = (id: string) => Date.parse(byId.get(id)?.createdAt ?? '');
+    expect(createdAt(ada.id)).toBeLessThanOrEqual(createdAt(adaAgain.id));
+
+    const unrelated = await create('contacts', { firstName: 'Loner', email: 'loner@narrow.example' });
+    expect((await owner.get(`/api/v1/contacts/duplicates?recordId=${unrelated.id}`)).json().data).toEqual([]);
+    const bad = await owner.get('/api/v1/contacts/duplicates?recordId=nope');
+    expect(bad.statusCode).toBe(400);
+    expect(fieldsOf(bad)).toEqual(['querystring.recordId']);
+  });
 });
 
 describe('contact merge', () => {
@@ -260,6 +292,16 @@ describe('company duplicates and merge', () => {
     expect(find(c.id, d.id)).toEqual(['same_name']);
     expect(find(e.id, f.id)).toEqual(['similar_name']);
     expect(find(a.id, e.id)).toBeUndefined();
+
+    await create('contacts', { firstName: 'Hank', companies: [{ companyId: b.id }] });
+    await attachEverything('company', b.id);
+    const narrowed = (await owner.get(`/api/v1/companies/duplicates?recordId=${b.id}`)).json().data;
+    expect(narrowed.map((p: { a: { id: string }; b: { id: string } }) => [p.a.id, p.b.id].sort().join())).toEqual([
+      [a.id, b.id].sort().join(),
+    ]);
+    const globexEu = [narrowed[0].a, narrowed[0].b].find((r: { id: string }) => r.id === b.id);
+    expect(globexEu).toMatchObject({ name: 'Globex EU', domain: 'eu.globex.example', company: null });
+    expect(globexEu.related).toEqual({ deals: 1, activities: 1, tasks: 1, people: 1 });
   });
 
   it('moves people, deals, child companies and the timeline to the survivor, and may take the merged domain', async () => {

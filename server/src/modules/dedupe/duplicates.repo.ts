@@ -15,19 +15,17 @@ const pairsOf = (grouped: string, reason: string) => `
        generate_subscripts(g.ids, 1) i, generate_subscripts(g.ids, 1) j
   WHERE i < j`;
 
+/** Which pairs a duplicates page reads: after the cursor pair, and only those involving `recordId` when given. */
+export type PairPage = { limit: number; after?: [string, string]; recordId?: string };
+
 /** A page of pairs from the union `pairs` (a, b, reason), in (a, b) order after the cursor pair. */
-async function pagePairs(
-  db: Queryable,
-  pairs: string,
-  workspaceId: string,
-  page: { limit: number; after?: [string, string] },
-): Promise<DuplicatePairRow[]> {
+async function pagePairs(db: Queryable, pairs: string, workspaceId: string, page: PairPage): Promise<DuplicatePairRow[]> {
   const res = await db.query<DuplicatePairRow>(
     `WITH pairs AS (${pairs})
      SELECT a, b, array_agg(DISTINCT reason ORDER BY reason) AS reasons FROM pairs
-     WHERE $2::uuid IS NULL OR (a, b) > ($2::uuid, $3::uuid)
+     WHERE ($2::uuid IS NULL OR (a, b) > ($2::uuid, $3::uuid)) AND ($5::uuid IS NULL OR $5::uuid IN (a, b))
      GROUP BY a, b ORDER BY a, b LIMIT $4`,
-    [workspaceId, page.after?.[0] ?? null, page.after?.[1] ?? null, page.limit],
+    [workspaceId, page.after?.[0] ?? null, page.after?.[1] ?? null, page.limit, page.recordId ?? null],
   );
   return res.rows;
 }
@@ -36,11 +34,7 @@ const liveContacts = `contacts c WHERE c.workspace_id = $1 AND c.deleted_at IS N
 const fullName = (a: string) => `lower(trim(coalesce(${a}.first_name, '') || ' ' || coalesce(${a}.last_name, '')))`;
 
 /** Candidate duplicate contacts: the same email, the same phone, or similar names at the same company. */
-export async function contactDuplicatePairs(
-  db: Queryable,
-  workspaceId: string,
-  page: { limit: number; after?: [string, string] },
-): Promise<DuplicatePairRow[]> {
+export async function contactDuplicatePairs(db: Queryable, workspaceId: string, page: PairPage): Promise<DuplicatePairRow[]> {
   const pairs = [
     pairsOf(`SELECT v AS key, c.id FROM ${liveContacts.replace('contacts c', 'contacts c, unnest(c.email_list) v')}`, 'same_email'),
     pairsOf(`SELECT v AS key, c.id FROM ${liveContacts.replace('contacts c', 'contacts c, unnest(c.phone_list) v')}`, 'same_phone'),
@@ -64,11 +58,7 @@ const companyName = `trim(regexp_replace(regexp_replace(lower(co.name), '[^[:aln
  * phone, the same name once case, punctuation and legal form are set aside, or similar names
  * (small typos) among companies whose names start alike.
  */
-export async function companyDuplicatePairs(
-  db: Queryable,
-  workspaceId: string,
-  page: { limit: number; after?: [string, string] },
-): Promise<DuplicatePairRow[]> {
+export async function companyDuplicatePairs(db: Queryable, workspaceId: string, page: PairPage): Promise<DuplicatePairRow[]> {
   const normalised = `SELECT co.id, regexp_replace(${companyName}, '\\s+', ' ', 'g') AS name FROM ${liveCompanies}`;
   const pairs = [
     `SELECT least(p.id, c.id) AS a, greatest(p.id, c.id) AS b, 'same_domain' AS reason
@@ -85,8 +75,48 @@ export async function companyDuplicatePairs(
   return pagePairs(db, pairs, workspaceId, page);
 }
 
-/** What a duplicate review shows of each record of a pair. */
-export type RecordSummary = { id: string; name: string; email: string | null; domain: string | null; phone: string | null };
+/** What a duplicate review shows of each record of a pair: who it is, how old, and what hangs off it. */
+export type RecordSummary = {
+  id: string;
+  name: string;
+  email: string | null;
+  domain: string | null;
+  phone: string | null;
+  /** A contact's primary company (else the first by name); null for companies. */
+  company: string | null;
+  createdAt: Date;
+  /** Live records pointing at this one, which a merge moves to the survivor; `people` counts a company's contacts. */
+  related: { deals: number; activities: number; tasks: number; people: number };
+};
+
+type SummaryRow = Omit<RecordSummary, 'related'> & { deals: number; activities: number; tasks: number; people: number };
+
+/** Counts of live activities and tasks pointing at the record `r` of type `type`. */
+const activityAndTaskCounts = (type: string, r: string) => `
+  (SELECT count(*) FROM activity_links al JOIN activities ac ON ac.workspace_id = al.workspace_id AND ac.id = al.activity_id AND ac.deleted_at IS NULL
+   WHERE al.workspace_id = ${r}.workspace_id AND al.record_type = '${type}' AND al.record_id = ${r}.id) AS activities,
+  (SELECT count(*) FROM tasks t
+   WHERE t.workspace_id = ${r}.workspace_id AND t.record_type = '${type}' AND t.record_id = ${r}.id AND t.deleted_at IS NULL) AS tasks`;
+
+const contactSummarySql = `
+  SELECT c.id, coalesce(nullif(trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), ''), c.email, c.phone, '') AS name,
+    c.email, NULL AS domain, c.phone, c.created_at AS "createdAt",
+    (SELECT co.name FROM contact_companies cc JOIN companies co ON co.workspace_id = cc.workspace_id AND co.id = cc.company_id AND co.deleted_at IS NULL
+     WHERE cc.workspace_id = c.workspace_id AND cc.contact_id = c.id ORDER BY cc.is_primary DESC, co.name LIMIT 1) AS company,
+    (SELECT count(*) FROM deal_contacts dc JOIN deals d ON d.workspace_id = dc.workspace_id AND d.id = dc.deal_id AND d.deleted_at IS NULL
+     WHERE dc.workspace_id = c.workspace_id AND dc.contact_id = c.id) AS deals,
+    ${activityAndTaskCounts('contact', 'c')},
+    0 AS people
+  FROM contacts c WHERE c.workspace_id = $1 AND c.id = ANY($2::uuid[])`;
+
+const companySummarySql = `
+  SELECT co.id, co.name, NULL AS email, co.domain, co.phone, co.created_at AS "createdAt", NULL AS company,
+    (SELECT count(*) FROM deals d WHERE d.workspace_id = co.workspace_id AND d.company_id = co.id AND d.deleted_at IS NULL) AS deals,
+    ${activityAndTaskCounts('company', 'co')},
+    (SELECT count(*) FROM contact_companies cc JOIN contacts c ON c.workspace_id = cc.workspace_id AND c.id = cc.contact_id
+       AND c.deleted_at IS NULL AND c.merged_into IS NULL
+     WHERE cc.workspace_id = co.workspace_id AND cc.company_id = co.id) AS people
+  FROM companies co WHERE co.workspace_id = $1 AND co.id = ANY($2::uuid[])`;
 
 /** The summaries of contacts or companies by id. */
 export async function recordSummaries(
@@ -95,11 +125,8 @@ export async function recordSummaries(
   type: 'contact' | 'company',
   ids: string[],
 ): Promise<Map<string, RecordSummary>> {
-  const sql =
-    type === 'contact'
-      ? `SELECT id, coalesce(nullif(trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')), ''), email, phone, '') AS name,
-           email, NULL AS domain, phone FROM contacts WHERE workspace_id = $1 AND id = ANY($2::uuid[])`
-      : `SELECT id, name, NULL AS email, domain, phone FROM companies WHERE workspace_id = $1 AND id = ANY($2::uuid[])`;
-  const res = await db.query<RecordSummary>(sql, [workspaceId, ids]);
-  return new Map(res.rows.map((r) => [r.id, r]));
+  const res = await db.query<SummaryRow>(type === 'contact' ? contactSummarySql : companySummarySql, [workspaceId, ids]);
+  return new Map(
+    res.rows.map(({ deals, activities, tasks, people, ...r }) => [r.id, { ...r, related: { deals, activities, tasks, people } }]),
+  );
 }

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useCallback } from 'react';
+import { type FormEvent, useCallback, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { useStartSession } from '../../session';
@@ -14,14 +14,20 @@ export function AcceptInvitation() {
   const token = useParams().token ?? '';
   const startSession = useStartSession();
   const navigate = useNavigate();
+  // Once accepted the link is used up: starting the session clears the cache, and asking for the
+  // invitation again would only earn a 404.
+  const [accepted, setAccepted] = useState(false);
   const preview = useQuery({
     queryKey: ['invitation', token],
     queryFn: () => unwrap(api.GET('/api/v1/auth/invitations/{token}', { params: { path: { token } } })),
     retry: false,
+    enabled: !accepted,
   });
   const accept = useCallback(
     async (body: { token: string; name?: string; password: string }) => {
-      await startSession(await unwrap(api.POST('/api/v1/auth/invitations/accept', { body })));
+      const session = await unwrap(api.POST('/api/v1/auth/invitations/accept', { body }));
+      setAccepted(true);
+      await startSession(session);
       navigate('/contacts', { replace: true });
     },
     [startSession, navigate],

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type DragEvent, useCallback, useMemo, useState } from 'react';
 import { errorMessage } from '../../api/problem';
+import type { FilterGroups } from '../../ui/FilterBuilder';
 import { Empty, ErrorState, Loading } from '../../ui/States';
 import { useToast } from '../../ui/Toast';
 import {
@@ -106,11 +107,14 @@ function StageColumn({
  * moves by dragging its card or through its menu; the move shows at once and is undone, with a
  * message, if the API refuses it. A stage's missing required fields are asked for in place.
  */
-export function DealBoard({ pipeline }: { pipeline: Pipeline }) {
+export function DealBoard({ pipeline, filterGroups = [] }: { pipeline: Pipeline; filterGroups?: FilterGroups }) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const save = useSaveDeal();
-  const deals = useBoardDeals(pipeline.id);
+  // The filters shared with the deals list narrow the board: its columns count and total only what matches.
+  const deals = useBoardDeals(pipeline.id, filterGroups);
+  const boardKey = dealKeys.filteredBoard(pipeline.id, filterGroups);
+  const boardKeyText = JSON.stringify(boardKey);
   const owners = useMembers();
   const companies = useCompanyNames((deals.data ?? []).flatMap((d) => (d.companyId ? [d.companyId] : [])));
   const [dragging, setDragging] = useState<Deal | null>(null);
@@ -123,7 +127,7 @@ export function DealBoard({ pipeline }: { pipeline: Pipeline }) {
 
   const sendMove = useCallback(
     async (deal: Deal, stage: Stage, extra: DealChanges = {}) => {
-      const key = dealKeys.board(pipeline.id);
+      const key = JSON.parse(boardKeyText) as unknown[];
       const store = {
         read: () => queryClient.getQueryData<Deal[]>(key) ?? [],
         write: (next: Deal[]) => queryClient.setQueryData(key, next),
@@ -131,7 +135,7 @@ export function DealBoard({ pipeline }: { pipeline: Pipeline }) {
       await moveOptimistically(store, deal, stage, async () => (await save(deal, { ...extra, stageId: stage.id })).data);
       toast(`${deal.name} moved to ${stage.name}`);
     },
-    [pipeline.id, queryClient, save, toast],
+    [boardKeyText, queryClient, save, toast],
   );
 
   const move = useCallback(

@@ -1,12 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useCallback, useState } from 'react';
 import { Link } from 'react-router';
-import { api, unwrap } from '../../api/client';
 import { errorMessage } from '../../api/problem';
 import { Button } from '../../ui/Button';
 import { Input } from '../../ui/Field';
 import { useToast } from '../../ui/Toast';
 import { useFormAction } from '../../ui/useFormAction';
+import { useContactSummaries } from '../records/records.api';
 import { initials } from '../shell/UserMenu';
 import type { Deal } from './board';
 import { RecordPicker } from './RecordPicker';
@@ -14,28 +13,11 @@ import { invalidFields } from './requirements';
 
 type DealContact = { contactId: string; role: string | null };
 
-function useContactNames(ids: readonly string[]) {
-  const unique = [...new Set(ids)].sort();
-  return useQuery({
-    queryKey: ['contacts', 'names', unique],
-    queryFn: async () => {
-      if (unique.length === 0) return new Map<string, string>();
-      const page = await unwrap(
-        api.POST('/api/v1/contacts/search', {
-          body: { filterGroups: [{ filters: [{ field: 'id', operator: 'in', values: unique }] }], limit: 500 },
-        }),
-      );
-      return new Map(page.data.map((c) => [c.id, c.name || c.email || 'Unnamed contact']));
-    },
-    placeholderData: (previous) => previous,
-  });
-}
-
 /** The people on a deal, each with their role; adding or removing one replaces the list (`onChange`). */
 export function DealContacts({ deal, onChange }: { deal: Deal; onChange: (contacts: DealContact[]) => Promise<void> }) {
   const contacts = deal.contacts ?? [];
-  const names = useContactNames(contacts.map((c) => c.contactId));
-  const [formKey, setFormKey] = useState(0);
+  const people = useContactSummaries(contacts.map((c) => c.contactId));
+  const [adding, setAdding] = useState(false);
   const toast = useToast();
   const add = useCallback(
     async (form: FormData) => {
@@ -43,7 +25,7 @@ export function DealContacts({ deal, onChange }: { deal: Deal; onChange: (contac
       const role = String(form.get('role') ?? '').trim() || null;
       if (!contactId) throw invalidFields([{ field: 'contactId', message: 'Choose a contact' }]);
       await onChange([...contacts.filter((c) => c.contactId !== contactId), { contactId, role }]);
-      setFormKey((k) => k + 1);
+      setAdding(false);
     },
     [contacts, onChange],
   );
@@ -54,31 +36,51 @@ export function DealContacts({ deal, onChange }: { deal: Deal; onChange: (contac
   };
   return (
     <section className="panel" aria-labelledby="deal-contacts-title">
-      <h3 id="deal-contacts-title" className="panel-title">
-        Contacts
-      </h3>
+      <div className="panel-head">
+        <h3 id="deal-contacts-title" className="panel-title">
+          Contacts{contacts.length > 0 ? <span className="panel-count"> · {contacts.length}</span> : null}
+        </h3>
+        <Button size="sm" variant="ghost" aria-expanded={adding} onClick={() => setAdding(!adding)}>
+          {adding ? 'Cancel' : 'Add contact'}
+        </Button>
+      </div>
       <div className="panel-body">
+        {adding ? (
+          <form className="form record-add-form" onSubmit={onSubmit} noValidate aria-label="Add a contact to this deal">
+            {message ? (
+              <p className="alert" role="alert">
+                {message}
+              </p>
+            ) : null}
+            <RecordPicker kind="contact" label="Contact" name="contactId" error={errors.contactId ?? errors.contacts} />
+            <Input label="Role" name="role" autoComplete="off" placeholder="Decision maker, champion…" error={errors.role} />
+            <div className="form-actions">
+              <Button type="submit" busy={busy}>
+                Add to deal
+              </Button>
+            </div>
+          </form>
+        ) : null}
         {contacts.length === 0 ? (
-          <p className="muted" style={{ marginBottom: 12 }}>
-            No one on this deal yet.
-          </p>
+          <p className="muted record-empty">No one on this deal yet.</p>
         ) : (
-          <ul className="deal-contacts" aria-label="Contacts on this deal">
+          <ul className="record-links" aria-label="Contacts on this deal">
             {contacts.map((c) => {
-              const name = names.data?.get(c.contactId) ?? '…';
+              const name = people.data?.get(c.contactId)?.name ?? '…';
               return (
-                <li key={c.contactId} className="deal-contact">
+                <li key={c.contactId} className="record-link">
                   <span className="avatar" aria-hidden="true">
                     {initials(name)}
                   </span>
-                  <span style={{ minWidth: 0 }}>
+                  <span className="record-link-main">
                     <Link to={`/contacts/${c.contactId}`}>{name}</Link>
-                    {c.role ? <div className="deal-contact-role">{c.role}</div> : null}
+                    {c.role ? <span className="record-link-meta">{c.role}</span> : null}
                   </span>
                   <Button
                     size="sm"
                     variant="ghost"
-                    aria-label={`Remove ${name}`}
+                    className="record-link-actions"
+                    aria-label={`Remove ${name} from this deal`}
                     onClick={() =>
                       void onChange(contacts.filter((o) => o.contactId !== c.contactId)).catch((err) =>
                         toast(`Could not remove ${name}: ${errorMessage(err)}`, 'error'),
@@ -92,20 +94,6 @@ export function DealContacts({ deal, onChange }: { deal: Deal; onChange: (contac
             })}
           </ul>
         )}
-        <form key={formKey} className="form" onSubmit={onSubmit} noValidate>
-          {message ? (
-            <p className="alert" role="alert">
-              {message}
-            </p>
-          ) : null}
-          <RecordPicker kind="contact" label="Contact" name="contactId" error={errors.contactId ?? errors.contacts} />
-          <Input label="Role" name="role" autoComplete="off" placeholder="Decision maker, champion…" error={errors.role} />
-          <div className="form-actions">
-            <Button type="submit" busy={busy}>
-              Add contact
-            </Button>
-          </div>
-        </form>
       </div>
     </section>
   );

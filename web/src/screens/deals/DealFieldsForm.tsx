@@ -2,8 +2,14 @@ import { type FormEvent, useCallback } from 'react';
 import { Button } from '../../ui/Button';
 import { Input, Select } from '../../ui/Field';
 import { useFormAction } from '../../ui/useFormAction';
+import { CustomFieldInputs } from '../records/CustomFieldInputs';
+import { customChanges } from '../records/customFields';
+import { textChange } from '../records/fieldChanges';
+import { MoreFields } from '../records/MoreFields';
+import type { CustomField } from '../records/records.api';
 import { amountInput, type Deal, parseAmount, type Stage } from './board';
 import { type DealChanges, useMembers } from './deals.api';
+import { RecordPicker } from './RecordPicker';
 import { invalidFields } from './requirements';
 
 /**
@@ -11,7 +17,7 @@ import { invalidFields } from './requirements';
  * null (an emptied probability goes back to the stage's). Amounts typed in major units are
  * sent in minor units of the chosen currency; a bad one is a field error.
  */
-export function dealChanges(deal: Deal, form: FormData): DealChanges {
+export function dealChanges(deal: Deal, form: FormData, customFields: readonly CustomField[] = []): DealChanges {
   const text = (key: string) => String(form.get(key) ?? '').trim();
   const changes: Record<string, unknown> = {};
   const currency = text('currency').toUpperCase() || (deal.currency ?? 'USD');
@@ -32,21 +38,33 @@ export function dealChanges(deal: Deal, form: FormData): DealChanges {
   }
   const before = deal.probabilityOverridden ? (deal.probability ?? null) : null;
   if (probability !== before) changes.probability = probability;
+  if (form.has('companyId')) {
+    const company = text('companyId') || null;
+    if (company !== (deal.companyId ?? null)) changes.companyId = company;
+  }
+  if (form.has('externalId')) textChange(changes, form, 'externalId', deal.externalId);
+  const custom = customChanges(customFields, deal.custom, form, currency);
+  if (custom.errors.length > 0) throw invalidFields(custom.errors);
+  if (custom.custom) changes.custom = custom.custom;
   return changes as DealChanges;
 }
 
-/** A deal's editable fields; `onSave` gets only what changed, and each field's error shows beside it. */
+/** A deal's standard and custom fields; `onSave` gets only what changed, and each field's error shows beside it. */
 export function DealFieldsForm({
   deal,
   stages,
+  customFields = [],
+  companyName = null,
   onSave,
 }: {
   deal: Deal;
   stages: readonly Stage[];
+  customFields?: readonly CustomField[];
+  companyName?: string | null;
   onSave: (changes: DealChanges) => Promise<void>;
 }) {
   const members = useMembers();
-  const save = useCallback((form: FormData) => onSave(dealChanges(deal, form)), [deal, onSave]);
+  const save = useCallback((form: FormData) => onSave(dealChanges(deal, form, customFields)), [deal, customFields, onSave]);
   const { run, busy, errors, message } = useFormAction(save);
   const currency = deal.currency ?? 'USD';
   const stage = stages.find((s) => s.id === deal.stageId);
@@ -109,6 +127,18 @@ export function DealFieldsForm({
         options={[{ value: '', label: 'No owner' }, ...owners]}
         error={errors.ownerId}
       />
+      <CustomFieldInputs fields={customFields} values={deal.custom} errors={errors} currency={currency} />
+      <MoreFields fields={['companyId', 'externalId']} errors={errors}>
+        <RecordPicker
+          kind="company"
+          label="Company"
+          name="companyId"
+          current={deal.companyId ? { value: deal.companyId, label: companyName ?? 'Company' } : null}
+          noneLabel="No company"
+          error={errors.companyId}
+        />
+        <Input label="External ID" name="externalId" autoComplete="off" defaultValue={deal.externalId ?? ''} error={errors.externalId} />
+      </MoreFields>
       <div className="form-actions">
         <Button type="submit" variant="primary" busy={busy}>
           Save

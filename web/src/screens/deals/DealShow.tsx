@@ -3,20 +3,27 @@ import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, unwrapVersioned } from '../../api/client';
 import { ApiError, errorMessage } from '../../api/problem';
+import { useMe } from '../../session';
 import { Button } from '../../ui/Button';
 import { ErrorState, Loading } from '../../ui/States';
 import { useToast } from '../../ui/Toast';
-import { RecordTimeline } from '../contacts/ContactTimeline';
 import { formatDate } from '../contacts/format';
+import { useComposerControl } from '../records/ActivityComposer';
+import { RecordActions } from '../records/RecordActions';
+import { RecordTasks } from '../records/RecordTasks';
+import { RecordTimeline } from '../records/RecordTimeline';
+import { firstEmail, useContactSummaries, useRecordCustomFields } from '../records/records.api';
 import { TopBar } from '../shell/AppShell';
+import { NewTaskDialog } from '../tasks/NewTaskDialog';
 import { type Deal, formatMoney } from './board';
 import { DealContacts } from './DealContacts';
 import { DealFieldsForm } from './DealFieldsForm';
 import { useSaveDeal } from './deals.actions';
-import { type DealChanges, dealKeys, usePipelines } from './deals.api';
+import { type DealChanges, dealKeys, useCompanyNames, usePipelines } from './deals.api';
 import { LostDealDialog } from './LostDealDialog';
 import { StageHistory } from './StageHistory';
 import './deals.css';
+import '../records/records.css';
 
 /** A deal's page: the key facts, won/lost, its fields, people, stage history and timeline. */
 export function DealShow() {
@@ -26,11 +33,21 @@ export function DealShow() {
   const saveDeal = useSaveDeal();
   const pipelines = usePipelines();
   const [losing, setLosing] = useState<Deal | null>(null);
+  const [creatingTask, setCreatingTask] = useState(false);
+  const me = useMe();
+  const composer = useComposerControl();
+  const customFields = useRecordCustomFields('deal');
   const deal = useQuery({
     queryKey: dealKeys.one(id),
     queryFn: () => unwrapVersioned(api.GET('/api/v1/deals/{id}', { params: { path: { id } } })),
   });
   const etag = deal.data?.etag;
+  const companyId = deal.data?.data.companyId;
+  const companyNames = useCompanyNames(companyId ? [companyId] : []);
+  const companyName = companyId ? (companyNames.data?.get(companyId) ?? null) : null;
+  // The deal's people in their order: the first one with an email is who "Email" writes to.
+  const people = useContactSummaries((deal.data?.data.contacts ?? []).map((c) => c.contactId));
+  const email = firstEmail((deal.data?.data.contacts ?? []).map((c) => people.data?.get(c.contactId) ?? {}));
 
   const save = useCallback(
     async (changes: DealChanges, done = 'Saved') => {
@@ -105,7 +122,7 @@ export function DealShow() {
       <div className="content">
         <div className="record">
           <header className="record-header deal-header">
-            <div style={{ minWidth: 0 }}>
+            <div className="record-heading">
               <h2 className="record-name">{name}</h2>
               <div className="record-facts">
                 <span className="deal-status" data-status={status}>
@@ -114,6 +131,7 @@ export function DealShow() {
                 <span>
                   {pipeline?.name ?? 'Pipeline'} · {stage?.name ?? 'Stage'}
                 </span>
+                {companyId ? <Link to={`/companies/${companyId}`}>{companyName ?? 'Company'}</Link> : null}
                 {d.expectedCloseDate ? <span>Closes {formatDate(d.expectedCloseDate)}</span> : null}
                 {d.rotten ? <span className="deal-rotten">Rotten</span> : null}
                 {status === 'lost' && d.lostReason ? <span>Lost: {d.lostReason}</span> : null}
@@ -133,34 +151,53 @@ export function DealShow() {
                 </div>
               </dl>
             </div>
-            <div className="deal-header-actions">
+            <RecordActions composer={composer} onCreateTask={() => setCreatingTask(true)} email={email}>
               {status === 'open' ? (
                 <>
-                  <Button onClick={() => close({ status: 'won' }, `${name} marked won`)}>Mark won</Button>
-                  <Button variant="danger" onClick={() => setLosing(d)}>
+                  <Button size="sm" onClick={() => close({ status: 'won' }, `${name} marked won`)}>
+                    Mark won
+                  </Button>
+                  <Button size="sm" variant="danger" onClick={() => setLosing(d)}>
                     Mark lost
                   </Button>
                 </>
               ) : (
-                <Button onClick={() => close({ status: 'open' }, `${name} reopened`)}>Reopen</Button>
+                <Button size="sm" onClick={() => close({ status: 'open' }, `${name} reopened`)}>
+                  Reopen
+                </Button>
               )}
-            </div>
+            </RecordActions>
           </header>
-          <div className="deal-side">
+          <div className="record-side">
             <section className="panel" aria-labelledby="deal-fields-title">
               <h3 id="deal-fields-title" className="panel-title">
                 Details
               </h3>
               <div className="panel-body">
-                <DealFieldsForm deal={d} stages={stages} onSave={(changes) => save(changes)} />
+                <DealFieldsForm
+                  deal={d}
+                  stages={stages}
+                  customFields={customFields.data ?? []}
+                  companyName={companyName}
+                  onSave={(changes) => save(changes)}
+                />
               </div>
             </section>
             <DealContacts deal={d} onChange={setContacts} />
             <StageHistory dealId={d.id} />
           </div>
-          <RecordTimeline recordType="deal" recordId={d.id} />
+          <div className="record-main">
+            <RecordTasks recordType="deal" recordId={d.id} onAdd={() => setCreatingTask(true)} />
+            <RecordTimeline
+              recordType="deal"
+              recordId={d.id}
+              composer={composer}
+              people={{ counterpartEmail: email, myEmail: me.data?.user.email }}
+            />
+          </div>
         </div>
       </div>
+      <NewTaskDialog open={creatingTask} onClose={() => setCreatingTask(false)} record={{ recordType: 'deal', recordId: d.id, name }} />
       <LostDealDialog
         deal={losing}
         onClose={() => setLosing(null)}

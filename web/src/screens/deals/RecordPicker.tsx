@@ -17,9 +17,24 @@ async function findRecords(kind: 'company' | 'contact', q: string): Promise<Opti
 
 /**
  * Picks a company or a contact: a search box narrowing a select of the matches. The select
- * carries `name`, so the chosen id goes out with the form.
+ * carries `name`, so the chosen id goes out with the form. Editing a link, `current` is the
+ * record chosen now (kept among the options) and `noneLabel` names the empty choice that clears it.
  */
-export function RecordPicker({ kind, label, name, error }: { kind: 'company' | 'contact'; label: string; name: string; error?: string }) {
+export function RecordPicker({
+  kind,
+  label,
+  name,
+  error,
+  current,
+  noneLabel,
+}: {
+  kind: 'company' | 'contact';
+  label: string;
+  name: string;
+  error?: string;
+  current?: Option | null;
+  noneLabel?: string;
+}) {
   const [q, setQ] = useState('');
   const search = useDeferredValue(q.trim());
   const matches = useQuery({
@@ -27,7 +42,9 @@ export function RecordPicker({ kind, label, name, error }: { kind: 'company' | '
     queryFn: () => findRecords(kind, search),
     placeholderData: (previous) => previous,
   });
-  const options = matches.data ?? [];
+  const found = matches.data ?? [];
+  const options = current && !found.some((o) => o.value === current.value) ? [current, ...found] : found;
+  const empty = noneLabel ?? (options.length === 0 ? (matches.isPending ? 'Loading…' : 'No matches') : 'Choose…');
   return (
     <div className="deal-picker">
       <Input label={`Find ${label.toLowerCase()}`} type="search" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" />
@@ -35,7 +52,8 @@ export function RecordPicker({ kind, label, name, error }: { kind: 'company' | '
         label={label}
         name={name}
         error={error ?? (matches.isError ? 'Could not load the list' : undefined)}
-        options={[{ value: '', label: options.length === 0 ? (matches.isPending ? 'Loading…' : 'No matches') : 'Choose…' }, ...options]}
+        defaultValue={current?.value ?? ''}
+        options={[{ value: '', label: empty }, ...options]}
       />
     </div>
   );

@@ -20,7 +20,8 @@ export function useSaveDeal() {
       queryClient.setQueryData(dealKeys.one(deal.id), saved);
       for (const pipelineId of new Set([deal.pipelineId, saved.data.pipelineId])) {
         if (!pipelineId) continue;
-        queryClient.setQueryData<Deal[]>(dealKeys.board(pipelineId), (deals) => {
+        // Every board of the pipeline, whatever its filter.
+        queryClient.setQueriesData<Deal[]>({ queryKey: dealKeys.board(pipelineId) }, (deals) => {
           if (!deals) return deals;
           const stays = saved.data.status === 'open' && saved.data.pipelineId === pipelineId;
           if (!stays) return removeDeal(deals, deal.id);

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import type { paths } from '../../api/schema';
+import type { FilterGroups } from '../../ui/FilterBuilder';
 import type { Deal } from './board';
 
 /** The fields a person can change on a deal (PATCH /deals/{id}). */
@@ -10,6 +11,9 @@ export type DealChanges = NonNullable<paths['/api/v1/deals/{id}']['patch']['requ
 export const dealKeys = {
   all: ['deals'] as const,
   board: (pipelineId: string) => ['deals', 'board', pipelineId] as const,
+  /** A board narrowed by filters; under `board` so writes to the pipeline's boards reach it. */
+  filteredBoard: (pipelineId: string, filterGroups: FilterGroups): readonly unknown[] =>
+    filterGroups.length > 0 ? ['deals', 'board', pipelineId, { filterGroups }] : ['deals', 'board', pipelineId],
   one: (id: string) => ['deals', 'one', id] as const,
   timeline: (id: string) => ['deals', 'timeline', id] as const,
   stageHistory: (id: string) => ['deals', 'stage-history', id] as const,
@@ -17,22 +21,27 @@ export const dealKeys = {
 
 const PAGE_SIZE = 500;
 
-/** Every open deal of a pipeline, following the keyset cursor to the last page. */
-export async function loadOpenDeals(pipelineId: string): Promise<Deal[]> {
+/**
+ * The board's filter: the pipeline's open deals, narrowed by the person's filter groups (each
+ * group, an alternative, gets the pipeline and status added to it).
+ */
+export function boardFilterGroups(pipelineId: string, filterGroups: FilterGroups = []): FilterGroups {
+  const board: FilterGroups[number]['filters'] = [
+    { field: 'pipelineId', operator: 'eq', value: pipelineId },
+    { field: 'status', operator: 'eq', value: 'open' },
+  ];
+  return filterGroups.length === 0 ? [{ filters: board }] : filterGroups.map((g) => ({ filters: [...board, ...g.filters] }));
+}
+
+/** Every open deal of a pipeline matching the filters, following the keyset cursor to the last page. */
+export async function loadOpenDeals(pipelineId: string, filterGroups: FilterGroups = []): Promise<Deal[]> {
   const deals: Deal[] = [];
   let cursor: string | undefined;
   do {
     const page = await unwrap(
       api.POST('/api/v1/deals/search', {
         body: {
-          filterGroups: [
-            {
-              filters: [
-                { field: 'pipelineId', operator: 'eq', value: pipelineId },
-                { field: 'status', operator: 'eq', value: 'open' },
-              ],
-            },
-          ],
+          filterGroups: boardFilterGroups(pipelineId, filterGroups),
           sort: [{ field: 'stageEnteredAt', direction: 'asc' }],
           limit: PAGE_SIZE,
           ...(cursor ? { cursor } : {}),
@@ -57,12 +66,13 @@ export function usePipelines() {
   });
 }
 
-/** The open deals on a pipeline's board. */
-export function useBoardDeals(pipelineId: string | undefined) {
+/** The open deals on a pipeline's board, narrowed by the filters shared with the deals list. */
+export function useBoardDeals(pipelineId: string | undefined, filterGroups: FilterGroups = [], enabled = true) {
   return useQuery({
-    queryKey: dealKeys.board(pipelineId ?? ''),
-    queryFn: () => loadOpenDeals(pipelineId ?? ''),
-    enabled: Boolean(pipelineId),
+    queryKey: dealKeys.filteredBoard(pipelineId ?? '', filterGroups),
+    queryFn: () => loadOpenDeals(pipelineId ?? '', filterGroups),
+    enabled: Boolean(pipelineId) && enabled,
+    retry: false,
   });
 }
 

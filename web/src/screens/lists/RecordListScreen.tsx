@@ -1,20 +1,17 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useEffect, useMemo, useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { useNavigate } from 'react-router';
 import { ApiError, errorMessage } from '../../api/problem';
 import { Button } from '../../ui/Button';
-import {
-  FilterBuilder,
-  type FilterGroupDraft,
-  type FilterGroups,
-  filterErrors,
-  fromFilterGroups,
-  toFilterGroups,
-} from '../../ui/FilterBuilder';
+import { type FilterField, type FilterGroups, filterErrors } from '../../ui/FilterBuilder';
 import { Empty, ErrorState, Loading } from '../../ui/States';
+import { noSelection, type Selection } from '../../ui/selection';
 import { type Column, type Sort, Table } from '../../ui/Table';
 import { useToast } from '../../ui/Toast';
+import type { EditValue } from '../../ui/ValueInput';
+import { useMembers } from '../deals/deals.api';
 import { TopBar } from '../shell/AppShell';
+import { BulkActions } from './BulkActions';
 import { ColumnPicker } from './ColumnPicker';
 import { csvFilename, downloadCsv, exportCsv } from './csv';
 import {
@@ -24,9 +21,13 @@ import {
   type ListColumn,
   type ListObjectType,
   type ListRecord,
+  type MemberOption,
+  ownerColumn,
   standardFilterFields,
 } from './fields';
-import { listKeys, useCustomFields, useRecordSearch, useSavedView, type ViewContent } from './lists.api';
+import { FilterPanel, FilterToggle, filterCount, useListFilters } from './ListFilters';
+import { listKeys, recordKey, useCustomFields, useRecordSearch, type ViewContent } from './lists.api';
+import { useListRowEditor } from './useListRowEditor';
 import { DeleteViewDialog, SaveViewDialog } from './ViewDialogs';
 import './lists.css';
 
@@ -35,59 +36,79 @@ type ListScreenProps<T extends ListRecord> = {
   title: string;
   noun: [string, string];
   standardColumns: ListColumn<T>[];
+  /** Filter fields in place of the object's standard ones (the deal screens add stages and pipelines). */
+  filterFields?: FilterField[];
   /** Shown when the object has no records at all. */
   empty: ReactNode;
   actions?: ReactNode;
   onRowClick?: (row: T) => void;
 };
 
+/** The workspace's members as lists offer them, by name. */
+export function useMemberOptions(): MemberOption[] {
+  const members = useMembers();
+  return useMemo(
+    () => [...(members.data?.values() ?? [])].map((m) => ({ userId: m.userId, name: m.name })).sort((a, b) => a.name.localeCompare(b.name)),
+    [members.data],
+  );
+}
+
 /**
- * A record list people shape to their work: filter groups, chosen columns, sort by header, saved
- * as private or shared views (opened as `?view=<id>`), and exported to CSV as shown.
+ * A record list people shape to their work: filter groups (kept in the address), chosen columns,
+ * sort by header, saved as private or shared views (opened as `?view=<id>`), exported to CSV as
+ * shown. Cells edit in place; selected rows (or every record matching) are edited, reassigned or
+ * deleted at once.
  */
 export function RecordListScreen<T extends ListRecord>({
   objectType,
   title,
   noun,
   standardColumns,
+  filterFields,
   empty,
   actions,
   onRowClick,
 }: ListScreenProps<T>) {
-  const [params] = useSearchParams();
-  const viewId = params.get('view');
-  const view = useSavedView(viewId);
+  const filters = useListFilters();
+  const { viewId, view, applied } = filters;
   const customFields = useCustomFields(objectType);
+  const members = useMemberOptions();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const toast = useToast();
 
-  const [draft, setDraft] = useState<FilterGroupDraft[]>([]);
-  const [applied, setApplied] = useState<FilterGroups>([]);
   const [sort, setSort] = useState<Sort>(null);
   const [columnKeys, setColumnKeys] = useState<string[]>(defaultColumnKeys[objectType]);
   const [filtersOpen, setFiltersOpen] = useState(false);
   const [saving, setSaving] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [exporting, setExporting] = useState(false);
+  const [selection, setSelection] = useState<Selection>(noSelection);
 
-  // Opening a view (or leaving one) puts its filters, order and columns on the list.
+  // Opening a view (or leaving one) puts its order and columns on the list; its filters come through the address.
   const loaded = view.data;
   useEffect(() => {
     if (viewId && !loaded) return;
-    setDraft(loaded ? fromFilterGroups(loaded.filterGroups) : []);
-    setApplied(loaded ? (loaded.filterGroups as FilterGroups) : []);
     setSort(loaded?.sort[0] ?? null);
     setColumnKeys(loaded && loaded.columns.length > 0 ? loaded.columns : defaultColumnKeys[objectType]);
   }, [viewId, loaded, objectType]);
 
+  // Another set of records is another selection.
+  const appliedText = JSON.stringify(applied);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the selection resets when the filters or the order change
+  useEffect(() => setSelection(noSelection), [appliedText, sort]);
+
   const fields = useMemo(
-    () => [...standardFilterFields[objectType], ...customFilterFields(customFields.data ?? [])],
-    [objectType, customFields.data],
+    () => [
+      ...(filterFields ?? standardFilterFields[objectType]),
+      { key: 'ownerId', label: 'Owner', kind: 'select' as const, options: members.map((m) => ({ value: m.userId, label: m.name })) },
+      ...customFilterFields(customFields.data ?? []),
+    ],
+    [objectType, filterFields, members, customFields.data],
   );
   const allColumns = useMemo(
-    () => [...standardColumns, ...customColumns<T>(customFields.data ?? [])],
-    [standardColumns, customFields.data],
+    () => [...standardColumns, ownerColumn<T>(members), ...customColumns<T>(customFields.data ?? [], members)],
+    [standardColumns, members, customFields.data],
   );
   const shownColumns = columnKeys.flatMap((k) => allColumns.filter((c) => c.key === k));
   const tableColumns: Column<T>[] = shownColumns.map((c, i) => ({
@@ -97,25 +118,34 @@ export function RecordListScreen<T extends ListRecord>({
     sortable: c.sortable,
     primary: i === 0,
     render: c.text,
+    ...(c.edit ? { edit: { kind: c.edit.kind, value: c.edit.value, ...(c.edit.options ? { options: c.edit.options } : {}) } } : {}),
   }));
+  const bulkFields = useMemo(() => allColumns.filter((c) => c.edit?.bulk), [allColumns]);
 
-  const pages = useRecordSearch<T>(objectType, applied, sort);
-  const rows = pages.data?.pages.flatMap((p) => p.data) ?? [];
+  const pages = useRecordSearch<T>(objectType, applied, sort, filters.ready);
+  const rows = useMemo(() => pages.data?.pages.flatMap((p) => p.data) ?? [], [pages.data]);
+  const loadedKeys = useMemo(() => rows.map((r) => r.id), [rows]);
   const total = pages.data?.pages[0]?.total;
   const searchErrors = pages.error instanceof ApiError ? filterErrors(pages.error.problem.errors) : {};
   const [saveErrors, setSaveErrors] = useState<Record<string, string>>({});
   const errors = { ...searchErrors, ...saveErrors };
   const invalidFilters = Object.keys(searchErrors).length > 0;
-  const filterCount = applied.reduce((n, g) => n + g.filters.length, 0);
+  const count = filterCount(applied);
 
-  const applyFilters = (event?: FormEvent) => {
-    event?.preventDefault();
+  const editCell = useListRowEditor<T>(objectType, [recordKey[objectType], 'list', { filterGroups: applied, sort }]);
+  const onCellEdit = (row: T, columnKey: string, value: EditValue) => {
+    const column = allColumns.find((c) => c.key === columnKey);
+    if (!column?.edit) return Promise.resolve();
+    return editCell(row, column.edit.patch(value, row));
+  };
+
+  const applyFilters = (groups: FilterGroups) => {
     setSaveErrors({});
-    setApplied(toFilterGroups(draft, fields));
+    filters.apply(groups);
   };
 
   const content = (visibility: ViewContent['visibility']): ViewContent => ({
-    filterGroups: toFilterGroups(draft, fields),
+    filterGroups: applied,
     sort: sort ? [sort] : [],
     columns: columnKeys,
     visibility,
@@ -167,14 +197,7 @@ export function RecordListScreen<T extends ListRecord>({
                 {total === undefined ? '' : `${total.toLocaleString()} ${total === 1 ? noun[0] : noun[1]}`}
               </span>
               <span className="list-toolbar-spacer" />
-              <Button
-                aria-expanded={filtersOpen}
-                aria-controls="list-filters"
-                aria-label={filterCount > 0 ? `Filter, ${filterCount} active` : 'Filter'}
-                onClick={() => setFiltersOpen(!filtersOpen)}
-              >
-                Filter{filterCount > 0 ? <span className="badge list-badge">{filterCount}</span> : null}
-              </Button>
+              <FilterToggle open={filtersOpen} count={count} onToggle={() => setFiltersOpen(!filtersOpen)} />
               <ColumnPicker columns={allColumns} visible={columnKeys} onChange={setColumnKeys} />
               <Button onClick={() => void exportView()} busy={exporting}>
                 Export CSV
@@ -190,36 +213,26 @@ export function RecordListScreen<T extends ListRecord>({
                 <Button onClick={() => setSaving(true)}>Save as view</Button>
               )}
             </div>
-            {filtersOpen ? (
-              <form id="list-filters" className="list-filters" onSubmit={applyFilters} aria-label="Filters">
-                <FilterBuilder fields={fields} groups={draft} onChange={setDraft} errors={errors} />
-                <div className="list-filters-actions">
-                  <Button type="submit" variant="primary" size="sm">
-                    Apply filters
-                  </Button>
-                  {draft.length > 0 ? (
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      onClick={() => {
-                        setDraft([]);
-                        setApplied([]);
-                        setSaveErrors({});
-                      }}
-                    >
-                      Clear
-                    </Button>
-                  ) : null}
-                </div>
-              </form>
-            ) : null}
-            {(viewId && view.isPending) || pages.isPending ? (
+            {filtersOpen ? <FilterPanel fields={fields} applied={applied} errors={errors} onApply={applyFilters} /> : null}
+            {/* Kept mounted while the list reloads, so a running bulk job keeps its progress. */}
+            <BulkActions
+              objectType={objectType}
+              noun={noun}
+              selection={selection}
+              total={total ?? 0}
+              loadedKeys={loadedKeys}
+              applied={applied}
+              fields={bulkFields}
+              members={members}
+              onSelectionChange={setSelection}
+            />
+            {!filters.ready || pages.isPending ? (
               <Loading label={`Loading ${noun[1]}…`} />
             ) : invalidFilters ? (
               <Empty title="These filters need a fix">Each filter that the list could not use says why, in the filter panel.</Empty>
             ) : pages.isError ? (
               <ErrorState error={pages.error} onRetry={() => pages.refetch()} />
-            ) : rows.length === 0 && filterCount === 0 && !viewId ? (
+            ) : rows.length === 0 && count === 0 && !viewId ? (
               empty
             ) : rows.length === 0 ? (
               <Empty title={`No ${noun[1]} match`}>Change or clear the filters to see more.</Empty>
@@ -229,6 +242,7 @@ export function RecordListScreen<T extends ListRecord>({
                 columns={tableColumns}
                 rows={rows}
                 rowKey={(r) => r.id}
+                rowLabel={(r) => shownColumns[0]?.text(r) || noun[0]}
                 total={total}
                 sort={sort}
                 onSortChange={setSort}
@@ -236,6 +250,9 @@ export function RecordListScreen<T extends ListRecord>({
                 hasMore={pages.hasNextPage}
                 loadingMore={pages.isFetchingNextPage}
                 onLoadMore={() => void pages.fetchNextPage()}
+                selection={selection}
+                onSelectionChange={setSelection}
+                onCellEdit={onCellEdit}
               />
             )}
           </>

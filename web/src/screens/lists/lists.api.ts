@@ -14,7 +14,7 @@ export type SearchBody = { filterGroups: FilterGroups; sort: NonNullable<Sort>[]
 type Page<T> = { data: T[]; nextCursor: string | null; total: number };
 
 /** The query key prefix of each object's records, so writes elsewhere refresh the lists too. */
-export const recordKey: Record<ListObjectType, string> = { contact: 'contacts', company: 'companies' };
+export const recordKey: Record<ListObjectType, string> = { contact: 'contacts', company: 'companies', deal: 'deals' };
 
 /** Query keys of saved views and custom fields. */
 export const listKeys = {
@@ -25,16 +25,22 @@ export const listKeys = {
 
 /** One page of an object's search: the records matching the filters, in order, after the cursor. */
 export function searchRecords(objectType: ListObjectType, body: SearchBody): Promise<Page<ListRecord>> {
-  return objectType === 'contact'
-    ? unwrap(api.POST('/api/v1/contacts/search', { body }))
-    : unwrap(api.POST('/api/v1/companies/search', { body }));
+  switch (objectType) {
+    case 'contact':
+      return unwrap(api.POST('/api/v1/contacts/search', { body }));
+    case 'company':
+      return unwrap(api.POST('/api/v1/companies/search', { body }));
+    case 'deal':
+      return unwrap(api.POST('/api/v1/deals/search', { body }));
+  }
 }
 
 const PAGE_SIZE = 100;
 
 /** The records matching `filterGroups` in `sort` order, a keyset page at a time, with the total. */
-export function useRecordSearch<T extends ListRecord>(objectType: ListObjectType, filterGroups: FilterGroups, sort: Sort) {
+export function useRecordSearch<T extends ListRecord>(objectType: ListObjectType, filterGroups: FilterGroups, sort: Sort, enabled = true) {
   return useInfiniteQuery({
+    enabled,
     // Under `<records>, list` like every list, so a write that refreshes lists refreshes this one.
     queryKey: [recordKey[objectType], 'list', { filterGroups, sort }],
     initialPageParam: undefined as string | undefined,

@@ -1,9 +1,11 @@
-import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
+import { createContext, type ReactNode, Suspense, useContext, useEffect, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import type { Me } from '../../session';
 import { icons } from '../../ui/icons';
+import { Loading } from '../../ui/States';
 import { SavedViewLinks } from '../lists/SavedViewLinks';
 import { PaletteProvider, useOpenPalette } from '../palette/CommandPalette';
+import { SettingsLink } from '../settings/SettingsLink';
 import { NotificationsBell } from './NotificationsBell';
 import { UserMenu } from './UserMenu';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
@@ -42,12 +44,20 @@ export function AppShell({ me }: { me: Me }) {
             <NavLink className="nav-link" to="/deals">
               {icons.deals} Deals
             </NavLink>
+            <SavedViewLinks objectType="deal" path="/deals" alsoAt={['/deals/list']} />
             <NavLink className="nav-link" to="/tasks">
               {icons.tasks} Tasks
             </NavLink>
+            <NavLink className="nav-link" to="/duplicates">
+              {icons.duplicates} Duplicates
+            </NavLink>
+            <SettingsLink />
           </nav>
           <div className="main">
-            <Outlet />
+            {/* Screens loaded as their own chunks show the loading state in place, inside the shell. */}
+            <Suspense fallback={<Loading />}>
+              <Outlet />
+            </Suspense>
           </div>
         </div>
       </PaletteProvider>

@@ -41,6 +41,17 @@ export function UserMenu({ me }: { me: Me }) {
             type="button"
             className="menu-item"
             role="menuitem"
+            onClick={() => {
+              setOpen(false);
+              navigate('/settings/profile');
+            }}
+          >
+            Profile and settings
+          </button>
+          <button
+            type="button"
+            className="menu-item"
+            role="menuitem"
             onClick={() =>
               signOut().then(
                 () => navigate('/login', { replace: true }),

@@ -34,25 +34,38 @@ function toLocalInput(at: Date): string {
   return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
 }
 
-/** Creates a task assigned to the caller, due tomorrow morning unless told otherwise, optionally on a record. */
-export function NewTaskDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+/** A record the task is about, chosen already (the task is created from that record's page). */
+export type TaskRecordChoice = { recordType: 'contact' | 'company' | 'deal'; recordId: string; name: string };
+
+/**
+ * Creates a task assigned to the caller, due tomorrow morning unless told otherwise, optionally on
+ * a record: picked here, or given as `record` when the dialog opens from that record's page.
+ */
+export function NewTaskDialog({ open, onClose, record: fixedRecord }: { open: boolean; onClose: () => void; record?: TaskRecordChoice }) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const [recordType, setRecordType] = useState<NewTask['recordType']>('');
   const create = useCallback(
     async (input: NewTask) => {
-      const record = input.recordType && input.recordId ? { recordType: input.recordType, recordId: input.recordId } : null;
+      const record = fixedRecord
+        ? { recordType: fixedRecord.recordType, recordId: fixedRecord.recordId }
+        : input.recordType && input.recordId
+          ? { recordType: input.recordType, recordId: input.recordId }
+          : null;
       const task = await unwrap(
         api.POST('/api/v1/tasks', {
           body: { title: input.title, dueAt: localInputToIso(input.due), priority: input.priority, ...(record ? { record } : {}) },
         }),
       );
       await queryClient.invalidateQueries({ queryKey: ['tasks'] });
+      // The record's timeline says a task was created.
+      if (record)
+        void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[1] === 'timeline' && q.queryKey[2] === record.recordId });
       toast(`Task “${task.title}” added`);
       setRecordType('');
       onClose();
     },
-    [queryClient, toast, onClose],
+    [queryClient, toast, onClose, fixedRecord],
   );
   const { run, busy, errors, message } = useFormAction(create);
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -77,14 +90,20 @@ export function NewTaskDialog({ open, onClose }: { open: boolean; onClose: () =>
         <Input label="Title" name="title" required autoComplete="off" error={errors.title} />
         <Input label="Due" name="due" type="datetime-local" defaultValue={toLocalInput(tomorrowMorning())} error={errors.dueAt} />
         <Select label="Priority" name="priority" options={priorities} defaultValue="normal" error={errors.priority} />
-        <Select
-          label="Link to"
-          name="recordType"
-          options={recordTypes}
-          value={recordType}
-          onChange={(event) => setRecordType(event.target.value as NewTask['recordType'])}
-        />
-        {recordType ? (
+        {fixedRecord ? (
+          <p className="field-hint">
+            About {fixedRecord.recordType} <strong>{fixedRecord.name}</strong>
+          </p>
+        ) : (
+          <Select
+            label="Link to"
+            name="recordType"
+            options={recordTypes}
+            value={recordType}
+            onChange={(event) => setRecordType(event.target.value as NewTask['recordType'])}
+          />
+        )}
+        {recordType && !fixedRecord ? (
           <RecordPicker
             key={recordType}
             kind={recordType}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { activityFacts, entryIcon, entryTitle, isLongBody, type TimelineEntry } from './timelineEntry';
+
+const base: TimelineEntry = {
+  id: 'e1',
+  kind: 'activity',
+  occurredAt: '2026-03-04T10:00:00.000Z',
+  recordType: 'contact',
+  recordId: 'c1',
+  actor: { type: 'user', id: null },
+  data: {},
+  activity: null,
+  taskId: null,
+};
+const email = (from: string): TimelineEntry => ({
+  ...base,
+  activity: { id: 'a1', kind: 'email', subject: 'Pilot', email: { from, to: ['grace@navy.example'], cc: [] } },
+});
+
+describe('timeline entries', () => {
+  it('tells sent emails from received ones by whether a member sent them', () => {
+    const members = new Set(['ada@example.com']);
+    expect(entryTitle(email('ada@example.com'), members)).toBe('Email sent: Pilot');
+    expect(entryTitle(email('grace@navy.example'), members)).toBe('Email received: Pilot');
+    expect(activityFacts(email('ada@example.com').activity ?? { id: '' })).toEqual(['ada@example.com → grace@navy.example']);
+  });
+
+  it('gives each kind its own icon and title', () => {
+    const meeting = { ...base, activity: { id: 'a2', kind: 'meeting' as const, subject: 'Review' } };
+    expect(entryIcon(meeting)).toBe('meeting');
+    expect(entryTitle(meeting)).toBe('Meeting: Review');
+    const call = {
+      ...base,
+      activity: { id: 'a3', kind: 'call' as const, call: { direction: 'inbound' as const, durationSeconds: 600, outcome: 'Connected' } },
+    };
+    expect(entryIcon(call)).toBe('call');
+    expect(entryTitle(call)).toBe('Inbound call · Connected · 10 min');
+    expect(entryIcon({ ...base, kind: 'task_completed', data: { title: 'Send deck' } })).toBe('task');
+    expect(entryTitle({ ...base, kind: 'task_completed', data: { title: 'Send deck' } })).toBe('Task completed: Send deck');
+  });
+
+  it('names changed fields in words, each once', () => {
+    const change = { ...base, kind: 'field_change' as const, data: { changes: { email: {}, emails: {}, jobTitle: {}, custom: {} } } };
+    expect(entryTitle(change)).toBe('Changed email, job title, custom fields');
+  });
+
+  it('folds only long bodies', () => {
+    expect(isLongBody('Short note')).toBe(false);
+    expect(isLongBody('a\nb\nc\nd\ne')).toBe(true);
+    expect(isLongBody('x'.repeat(300))).toBe(true);
+  });
+});

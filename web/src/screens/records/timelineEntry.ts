@@ -1,0 +1,123 @@
+import type { components } from '../../api/schema';
+import { lifecycleLabel } from '../contacts/format';
+
+/** One entry of a record's timeline. */
+export type TimelineEntry = components['schemas']['TimelineEntry'];
+type Activity = components['schemas']['Activity'];
+
+/** The picture an entry gets, so calls, meetings, emails and notes are told apart at a glance. */
+export type EntryIcon = 'note' | 'call' | 'meeting' | 'email' | 'task' | 'stage' | 'change';
+
+/** Which icon an entry shows. */
+export function entryIcon(entry: TimelineEntry): EntryIcon {
+  if (entry.kind === 'activity') return entry.activity?.kind ?? 'note';
+  if (entry.kind === 'task_created' || entry.kind === 'task_completed') return 'task';
+  if (entry.kind === 'stage_change' || entry.kind === 'status_change' || entry.kind === 'lifecycle_change') return 'stage';
+  return 'change';
+}
+
+const recordNoun = { contact: 'Contact', company: 'Company', deal: 'Deal' } as const;
+
+function callSummary(call: NonNullable<Activity['call']>): string {
+  const minutes = call.durationSeconds ? ` · ${Math.max(1, Math.round(call.durationSeconds / 60))} min` : '';
+  return `${call.direction === 'inbound' ? 'Inbound' : 'Outbound'} call${call.outcome ? ` · ${call.outcome}` : ''}${minutes}`;
+}
+
+/**
+ * Whether a logged email went out from the team: its sender is one of the workspace's members.
+ * The API keeps sender and recipients, not a direction, so this is how the direction is read back.
+ */
+export function emailWasSent(activity: Activity, memberEmails: ReadonlySet<string>): boolean {
+  const from = activity.email?.from?.toLowerCase();
+  return from ? memberEmails.has(from) : true;
+}
+
+function activitySummary(a: Activity, memberEmails: ReadonlySet<string>): string {
+  switch (a.kind) {
+    case 'call':
+      return a.call ? callSummary(a.call) : 'Call';
+    case 'meeting':
+      return a.subject ? `Meeting: ${a.subject}` : 'Meeting';
+    case 'email': {
+      const verb = emailWasSent(a, memberEmails) ? 'Email sent' : 'Email received';
+      return a.subject ? `${verb}: ${a.subject}` : verb;
+    }
+    default:
+      return a.subject ? `Note: ${a.subject}` : 'Note';
+  }
+}
+
+/** API field names people read differently ("ownerId" is "owner"); others are split at their capitals. */
+const fieldWords: Record<string, string> = {
+  ownerId: 'owner',
+  companyId: 'company',
+  parentCompanyId: 'parent company',
+  stageId: 'stage',
+  pipelineId: 'pipeline',
+  employeeCount: 'employees',
+  annualRevenueCurrency: 'revenue currency',
+  custom: 'custom fields',
+  emails: 'email',
+  phones: 'phone',
+};
+
+/** The changed fields of a change, as words, each once: "email, job title". */
+export function changedFields(keys: readonly string[]): string {
+  const words = keys.map((k) => fieldWords[k] ?? k.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
+  return [...new Set(words)].join(', ');
+}
+
+/** One line saying what an entry is, in words. */
+export function entryTitle(entry: TimelineEntry, memberEmails: ReadonlySet<string> = new Set()): string {
+  const data = entry.data as Record<string, unknown>;
+  switch (entry.kind) {
+    case 'created':
+      return `${recordNoun[entry.recordType]} created`;
+    case 'activity':
+      return entry.activity ? activitySummary(entry.activity, memberEmails) : 'Activity';
+    case 'lifecycle_change':
+      return `Lifecycle stage changed to ${lifecycleLabel(String(data.to ?? ''))}`;
+    case 'stage_change': {
+      const stage = (end: unknown) => (end as { name?: string | null } | undefined)?.name ?? 'a removed stage';
+      return `Moved from ${stage(data.from)} to ${stage(data.to)}`;
+    }
+    case 'status_change':
+      if (data.to === 'won') return 'Marked won';
+      if (data.to === 'lost') return data.lostReason ? `Marked lost: ${String(data.lostReason)}` : 'Marked lost';
+      return 'Reopened';
+    case 'field_change':
+      return `Changed ${changedFields(Object.keys((data.changes as Record<string, unknown>) ?? {})) || 'fields'}`;
+    case 'task_created':
+      return `Task created: ${String(data.title ?? '')}`;
+    case 'task_completed':
+      return `Task completed: ${String(data.title ?? '')}`;
+    default:
+      return entry.kind.replaceAll('_', ' ').replace(/^./, (ch) => ch.toUpperCase());
+  }
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+
+/** The facts under an activity's title: when and where a meeting was and who came, who an email went between. */
+export function activityFacts(a: Activity): string[] {
+  if (a.kind === 'meeting' && a.meeting) {
+    const { startAt, endAt, location, attendees } = a.meeting;
+    const when = startAt
+      ? `${dayFormat.format(new Date(startAt))}, ${timeFormat.format(new Date(startAt))}${endAt ? `–${timeFormat.format(new Date(endAt))}` : ''}`
+      : null;
+    const who = attendees.length > 0 ? attendees.map((p) => p.name || p.email).join(', ') : null;
+    return [when, location, who].filter((f): f is string => Boolean(f));
+  }
+  if (a.kind === 'email' && a.email) {
+    const cc = a.email.cc.length > 0 ? ` (cc ${a.email.cc.join(', ')})` : '';
+    return [`${a.email.from ?? 'Unknown sender'} → ${a.email.to.join(', ')}${cc}`];
+  }
+  return [];
+}
+
+/** Whether a body is long enough to start folded (more than a few lines). */
+export function isLongBody(body: string | null | undefined): boolean {
+  if (!body) return false;
+  return body.length > 280 || body.split('\n').length > 4;
+}
