@@ -81,7 +81,7 @@ async function api(base: string, method: string, url: string, body?: unknown, he
 }
 
 describe('a crash mid-delivery loses and repeats nothing', () => {
-  it('journals every event exactly once across kill -9 and restart', { timeout: 240_000 }, async () => {
+  it('journals every event exactly once across kill -9 and restart', { timeout: 600_000 }, async () => {
     const env: Record<string, string> = {
       LOG_LEVEL: 'debug',
       RAPPORT_EVENT_JOURNAL: 'true',
@@ -111,7 +111,7 @@ describe('a crash mid-delivery loses and repeats nothing', () => {
     const healthy = async () => (await fetch(`${base}/api/v1/health`).catch(() => undefined))?.ok === true;
 
     let node = startNode(env);
-    await waitFor('the first start', healthy, 60_000);
+    await waitFor('the first start', healthy, 180_000);
     const signup = await api(base, 'POST', '/api/v1/auth/signup', {
       email: 'crash@example.com',
       password: 'a long password',
@@ -135,7 +135,7 @@ describe('a crash mid-delivery loses and repeats nothing', () => {
     const beforeKill = node.journaled();
 
     node = startNode(env);
-    await waitFor('the restart', healthy, 60_000);
+    await waitFor('the restart', healthy, 180_000);
     let db: Database | undefined;
     const delivered = async (): Promise<boolean> => {
       const probe = await open();
@@ -163,7 +163,7 @@ describe('a crash mid-delivery loses and repeats nothing', () => {
         if (await delivered()) break;
         if (Date.now() > until) throw new Error('timed out waiting for every event to be delivered');
         node = startNode(env);
-        await waitFor('a restart', healthy, 60_000);
+        await waitFor('a restart', healthy, 180_000);
       }
     }
 

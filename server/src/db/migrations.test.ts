@@ -129,7 +129,8 @@ describe('migrations', () => {
     }
   });
 
-  it('stops the CLI with a clear message and a non-zero exit on a newer schema', async () => {
+  // Starting the CLI under tsx takes seconds, and far longer on a busy two-core machine.
+  it('stops the CLI with a clear message and a non-zero exit on a newer schema', { timeout: 240_000 }, async () => {
     const { db, env } = await emptyDatabase();
     await migrate(db);
     await db.query("INSERT INTO schema_migrations (version, name, checksum) VALUES (9999, '9999_from_the_future', 'x')");
@@ -139,7 +140,7 @@ describe('migrations', () => {
       cwd: root,
       env: { ...process.env, DATABASE_URL: '', RAPPORT_DATA_DIR: '', PORT: '0', LOG_LEVEL: 'silent', ...env },
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 180_000,
     });
     expect(res.status).toBe(1);
     expect(res.stderr).toContain('newer than this Rapport knows');
