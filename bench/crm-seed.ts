@@ -49,15 +49,19 @@ export async function seedCrm(db: Database, workspaceId: string, ownerId: string
       ),
     ),
   );
+  // The plan is drawn independently of the lifecycle stage (g / 6, not g): each stage has a third
+  // of each plan, so a filter on both matches an eighteenth of the contacts. Phones are written
+  // whole (`phones` beside `phone`), so a later write through the API keeps them.
   await timed('contacts', () =>
     chunks(n.contacts, (a, b) =>
       db.query(
-        `INSERT INTO contacts (workspace_id, id, first_name, last_name, email, emails, email_list, phone, phone_list, job_title, owner_id,
+        `INSERT INTO contacts (workspace_id, id, first_name, last_name, email, emails, email_list, phone, phones, phone_list, job_title, owner_id,
                                lifecycle_stage, custom, created_at)
          SELECT $1, rapport_uuid_v7(), f, l, e, jsonb_build_array(jsonb_build_object('address', e, 'label', null, 'primary', true)), ARRAY[e],
-                p, ARRAY[p], (ARRAY['CEO','CTO','VP Sales','Buyer','Engineer'])[1 + g % 5], $2,
+                p, jsonb_build_array(jsonb_build_object('number', p, 'raw', p, 'label', null, 'primary', true)), ARRAY[p],
+                (ARRAY['CEO','CTO','VP Sales','Buyer','Engineer'])[1 + g % 5], $2,
                 (ARRAY['subscriber','lead','mql','sql','opportunity','customer'])[1 + g % 6],
-                jsonb_build_object('plan', (ARRAY['free','pro','enterprise'])[1 + g % 3], 'seats', g % 500),
+                jsonb_build_object('plan', (ARRAY['free','pro','enterprise'])[1 + (g / 6) % 3], 'seats', g % 500),
                 now() - make_interval(mins => g % 500000)
          FROM generate_series($3::int, $4::int) g,
               LATERAL (SELECT (ARRAY['Sarah','John','Maria','Wei','Fatima','Olga','Liam','Aisha','Kenji','Lucas'])[1 + g % 10] AS f,

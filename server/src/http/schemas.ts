@@ -58,4 +58,9 @@ export const recordSearchBody = z
   .strict();
 
 /** The query of a single-record read: an optional projection. */
+/** `totalIsExact` of a record list page: whether `total` was counted or, past a limit, estimated. */
+export const totalIsExactField = z
+  .boolean()
+  .describe('True when `total` is an exact count; false when the list has more than 200 matches and `total` is an estimate');
+
 export const recordGetQuery = z.object({ fields: fieldsParam }).strict();

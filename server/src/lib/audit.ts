@@ -45,20 +45,26 @@ export async function recordWrite(ctx: Ctx, write: RecordedWrite): Promise<{ eve
 export async function recordWrites(ctx: Ctx, writes: RecordedWrite[]): Promise<{ eventId: string; changes: Changes }[]> {
   if (writes.length === 0) return [];
   const results = writes.map((w) => ({ eventId: newId(), changes: diffFields(w.before, w.after) }));
+  // The rows travel as one JSON document: cheaper to build and to read than parallel arrays of
+  // JSON texts, which the driver must escape element by element.
   await ctx.tx.query(
     `INSERT INTO record_changes (workspace_id, id, record_type, record_id, action, actor_type, actor_id, changes, request_id)
      SELECT $1, r.id, r.record_type, r.record_id, r.action, $2, $3, r.changes, $4
-     FROM unnest($5::uuid[], $6::text[], $7::uuid[], $8::text[], $9::jsonb[]) AS r (id, record_type, record_id, action, changes)`,
+     FROM jsonb_to_recordset($5::jsonb) AS r (id uuid, record_type text, record_id uuid, action text, changes jsonb)`,
     [
       ctx.workspaceId,
       ctx.actor.type,
       ctx.actor.id,
       ctx.requestId ?? null,
-      writes.map(() => newId()),
-      writes.map((w) => w.recordType),
-      writes.map((w) => w.recordId),
-      writes.map((w) => w.action),
-      results.map((r) => JSON.stringify(r.changes)),
+      JSON.stringify(
+        writes.map((w, i) => ({
+          id: newId(),
+          record_type: w.recordType,
+          record_id: w.recordId,
+          action: w.action,
+          changes: results[i]?.changes,
+        })),
+      ),
     ],
   );
   await insertEvents(
@@ -80,16 +86,12 @@ async function insertEvents(ctx: Ctx, events: OutboxEvent[]): Promise<void> {
   await ctx.tx.query(
     `INSERT INTO outbox_events (workspace_id, id, type, record_type, record_id, payload, actor_type, actor_id)
      SELECT $1, e.id, e.type, e.record_type, e.record_id, e.payload, $2, $3
-     FROM unnest($4::uuid[], $5::text[], $6::text[], $7::uuid[], $8::jsonb[]) AS e (id, type, record_type, record_id, payload)`,
+     FROM jsonb_to_recordset($4::jsonb) AS e (id uuid, type text, record_type text, record_id uuid, payload jsonb)`,
     [
       ctx.workspaceId,
       ctx.actor.type,
       ctx.actor.id,
-      events.map((e) => e.id),
-      events.map((e) => e.type),
-      events.map((e) => e.recordType),
-      events.map((e) => e.recordId),
-      events.map((e) => JSON.stringify(e.payload)),
+      JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, record_type: e.recordType, record_id: e.recordId, payload: e.payload }))),
     ],
   );
 }

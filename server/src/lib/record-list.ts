@@ -25,6 +25,16 @@ const casts: Partial<Record<FieldKind, string>> = {
   id: '::uuid',
 };
 
+/**
+ * How many matches record lists count exactly; past this the total is an estimate. Counting
+ * reads every match up to the limit, so its cost grows with it: at a million contacts a page of
+ * 50 costs milliseconds, counting 1,000 of its matches several times that, counting 55,000
+ * hundreds. A thousand keeps every count a person checks by eye exact (a small team's whole
+ * list, a filtered segment), where the planner's estimate for a freshly written table can be
+ * far off.
+ */
+export const EXACT_TOTAL_UP_TO = 1000;
+
 /** What one list or search call asks for. */
 export type ListRequest = {
   type: RecordTypeDef;
@@ -39,13 +49,43 @@ export type ListRequest = {
   /** Extra condition with its own parameters already bound in `params`. */
   where?: (params: SqlParams) => string;
   withTotal: boolean;
+  /**
+   * Count matches exactly only up to this many; beyond it `total` is the planner's estimate and
+   * `totalIsExact` is false. Counting every one of 55,000 matches costs more than the page itself.
+   */
+  exactTotalUpTo?: number;
 };
+
+/** A page of a list: rows, the cursor of the next page, and the total when asked for. */
+export type ListPage<T> = { rows: T[]; nextCursor: string | null; total?: number; totalIsExact?: boolean };
+
+/** How the page is ordered: the sort expression (over the record, or over a typed custom value) and its kind. */
+type SortPlan = { expr: string; kind: FieldKind; typed?: NonNullable<FieldDef['typed']> };
+
+function sortPlanOf(req: ListRequest): SortPlan {
+  const a = req.type.alias;
+  const sortSpec = req.sort[0];
+  if (!sortSpec || sortSpec.field === 'id') return { expr: `${a}.id`, kind: 'id' };
+  const def = req.fields.find((f) => f.key === sortSpec.field);
+  if (!def || def.sortable === false) {
+    throw new AppError('validation_failed', `Cannot sort by ${sortSpec.field}`, [
+      { field: 'sort', message: `Unknown or unsortable field ${sortSpec.field}` },
+    ]);
+  }
+  const lowered = def.kind === 'text' || def.kind === 'enum';
+  if (def.typed) {
+    const col = `sv.${def.typed.column}`;
+    return { expr: lowered ? `lower(${col})` : col, kind: def.kind, typed: def.typed };
+  }
+  const expr = lowered ? `lower(${def.sql})` : def.kind === 'tags' ? `array_to_string(${def.sql}, ',')` : def.sql;
+  return { expr, kind: def.kind };
+}
 
 /**
  * Runs a keyset-paginated list: filters, one sort field with id as tie-breaker (nulls last),
  * `limit` rows after the cursor, and the total matching count. Deep pages cost the same as the first.
  */
-export async function listRecords<T>(tx: Queryable, req: ListRequest): Promise<{ rows: T[]; nextCursor: string | null; total?: number }> {
+export async function listRecords<T>(tx: Queryable, req: ListRequest): Promise<ListPage<T>> {
   const a = req.type.alias;
   const params = new SqlParams([req.workspaceId]);
   const conditions = [`${a}.workspace_id = $1`, req.type.visible(a), compileFilters(req.type, req.fields, req.filterGroups, params)];
@@ -53,53 +93,101 @@ export async function listRecords<T>(tx: Queryable, req: ListRequest): Promise<{
   const countParams = [...params.values];
   const countWhere = conditions.join(' AND ');
 
-  const sortSpec = req.sort[0];
-  let sortExpr = `${a}.id`;
-  let kind: FieldKind = 'id';
-  if (sortSpec && sortSpec.field !== 'id') {
-    const def = req.fields.find((f) => f.key === sortSpec.field);
-    if (!def || def.sortable === false) {
-      throw new AppError('validation_failed', `Cannot sort by ${sortSpec.field}`, [
-        { field: 'sort', message: `Unknown or unsortable field ${sortSpec.field}` },
-      ]);
-    }
-    kind = def.kind;
-    sortExpr =
-      def.kind === 'text' || def.kind === 'enum' ? `lower(${def.sql})` : def.kind === 'tags' ? `array_to_string(${def.sql}, ',')` : def.sql;
-  }
-  const desc = (sortSpec?.direction ?? (sortSpec ? 'asc' : 'desc')) === 'desc';
-  const cmp = desc ? '<' : '>';
-  if (req.cursor) {
-    if (sortExpr === `${a}.id`) {
-      const [id] = decodeCursor(req.cursor, 1);
-      conditions.push(`${a}.id ${cmp} ${params.add(id)}::uuid`);
-    } else {
-      const [value, id] = decodeCursor(req.cursor, 2);
-      const idP = `${params.add(id)}::uuid`;
-      if (value === null) conditions.push(`(${sortExpr} IS NULL AND ${a}.id ${cmp} ${idP})`);
-      else {
-        const v = `${params.add(value)}${casts[kind] ?? '::text'}`;
-        conditions.push(`(${sortExpr} ${cmp} ${v} OR (${sortExpr} = ${v} AND ${a}.id ${cmp} ${idP}) OR ${sortExpr} IS NULL)`);
-      }
-    }
-  }
-  const dir = desc ? 'DESC' : 'ASC';
-  const order = sortExpr === `${a}.id` ? `${a}.id ${dir}` : `${sortExpr} ${dir} NULLS LAST, ${a}.id ${dir}`;
-  const sql = `SELECT ${req.select}, ${sortExpr} AS "__sort" FROM ${req.type.table} ${a}
-    WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${params.add(req.limit + 1)}`;
+  const plan = sortPlanOf(req);
+  const desc = (req.sort[0]?.direction ?? (req.sort[0] ? 'asc' : 'desc')) === 'desc';
+  const sql = plan.expr === `${a}.id` ? idSortQuery(req, conditions, params, desc) : valueSortQuery(req, plan, conditions, params, desc);
   // One after the other: a transaction's connection runs one statement at a time anyway.
   const res = await tx.query<T & { __sort: unknown; id: string }>(sql, params.values);
-  const count = req.withTotal
-    ? await tx.query<{ n: number }>(`SELECT count(*) AS n FROM ${req.type.table} ${a} WHERE ${countWhere}`, countParams)
-    : undefined;
   const hasMore = res.rows.length > req.limit;
+  // A first page that holds every match has counted them already.
+  const count = !req.withTotal
+    ? undefined
+    : !req.cursor && !hasMore
+      ? { total: res.rows.length, exact: true }
+      : await countMatches(tx, `FROM ${req.type.table} ${a} WHERE ${countWhere}`, countParams, req.exactTotalUpTo);
   const rows = hasMore ? res.rows.slice(0, req.limit) : res.rows;
   const last = rows.at(-1);
   let nextCursor: string | null = null;
   if (hasMore && last) {
     const sv = last.__sort instanceof Date ? last.__sort.toISOString() : last.__sort;
-    nextCursor = sortExpr === `${a}.id` ? encodeCursor([last.id]) : encodeCursor([sv ?? null, last.id]);
+    nextCursor = plan.expr === `${a}.id` ? encodeCursor([last.id]) : encodeCursor([sv ?? null, last.id]);
   }
   for (const r of rows) delete (r as { __sort?: unknown }).__sort;
-  return { rows, nextCursor, ...(count ? { total: count.rows[0]?.n ?? 0 } : {}) };
+  return { rows, nextCursor, ...(count ? { total: count.total, totalIsExact: count.exact } : {}) };
+}
+
+/** The page query when the sort is the id alone. */
+function idSortQuery(req: ListRequest, conditions: string[], params: SqlParams, desc: boolean): string {
+  const a = req.type.alias;
+  const where = [...conditions];
+  if (req.cursor) {
+    const [id] = decodeCursor(req.cursor, 1);
+    where.push(`${a}.id ${desc ? '<' : '>'} ${params.add(id)}::uuid`);
+  }
+  return `SELECT ${req.select}, ${a}.id AS "__sort" FROM ${req.type.table} ${a}
+    WHERE ${where.join(' AND ')} ORDER BY ${a}.id ${desc ? 'DESC' : 'ASC'} LIMIT ${params.add(req.limit + 1)}`;
+}
+
+/**
+ * The page query when the sort is a field: records with a value, in the value's order, then
+ * those without one by id (nulls last, in either direction). Two parts because an index on the
+ * value gives `DESC NULLS FIRST` when read backwards: with the nulls apart, a descending page
+ * reads the index backwards like an ascending one reads it forwards, about as many rows as it
+ * shows, and the second part runs only when the first runs out. A custom field kept in
+ * `custom_field_values` is read in that table's index order, joined to its records.
+ */
+function valueSortQuery(req: ListRequest, plan: SortPlan, conditions: string[], params: SqlParams, desc: boolean): string {
+  const a = req.type.alias;
+  const cmp = desc ? '<' : '>';
+  const dir = desc ? 'DESC' : 'ASC';
+  const limitP = params.add(req.limit + 1);
+  const [value, id] = req.cursor ? decodeCursor(req.cursor, 2) : [undefined, undefined];
+  const idP = id === undefined ? undefined : `${params.add(id)}::uuid`;
+  const withValue = [...conditions];
+  const withoutValue = [...conditions];
+  let from = `${req.type.table} ${a}`;
+  let tieBreak = `${a}.id`;
+  if (plan.typed) {
+    const fieldP = `${params.add(plan.typed.fieldId)}::uuid`;
+    from = `custom_field_values sv JOIN ${req.type.table} ${a} ON ${a}.workspace_id = sv.workspace_id AND ${a}.id = sv.record_id`;
+    tieBreak = 'sv.record_id';
+    withValue.unshift('sv.workspace_id = $1', `sv.field_id = ${fieldP}`, `sv.${plan.typed.column} IS NOT NULL`);
+    withoutValue.push(
+      `NOT EXISTS (SELECT 1 FROM custom_field_values sv WHERE sv.workspace_id = ${a}.workspace_id AND sv.field_id = ${fieldP} AND sv.record_id = ${a}.id AND sv.${plan.typed.column} IS NOT NULL)`,
+    );
+  } else {
+    withValue.push(`${plan.expr} IS NOT NULL`);
+    withoutValue.push(`${plan.expr} IS NULL`);
+  }
+  if (idP && value === null) withoutValue.push(`${a}.id ${cmp} ${idP}`);
+  const missing = `SELECT ${req.select}, NULL AS "__sort" FROM ${req.type.table} ${a}
+    WHERE ${withoutValue.join(' AND ')} ORDER BY ${a}.id ${dir} LIMIT ${limitP}`;
+  if (idP && value === null) return missing;
+  if (idP) withValue.push(`(${plan.expr}, ${tieBreak}) ${cmp} (${params.add(value)}${casts[plan.kind] ?? '::text'}, ${idP})`);
+  const present = `SELECT ${req.select}, ${plan.expr} AS "__sort" FROM ${from}
+    WHERE ${withValue.join(' AND ')} ORDER BY ${plan.expr} ${dir}, ${tieBreak} ${dir} LIMIT ${limitP}`;
+  return `(${present}) UNION ALL (${missing}) LIMIT ${limitP}`;
+}
+
+/**
+ * Counts the rows of `from` (a FROM … WHERE clause): exactly, or up to `exactUpTo` and beyond
+ * that the planner's estimate (never less than what was counted).
+ */
+async function countMatches(
+  tx: Queryable,
+  from: string,
+  params: unknown[],
+  exactUpTo?: number,
+): Promise<{ total: number; exact: boolean }> {
+  if (exactUpTo === undefined) {
+    const res = await tx.query<{ n: number }>(`SELECT count(*) AS n ${from}`, params);
+    return { total: res.rows[0]?.n ?? 0, exact: true };
+  }
+  const capped = await tx.query<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 ${from} LIMIT ${exactUpTo + 1}) m`, params);
+  const counted = capped.rows[0]?.n ?? 0;
+  if (counted <= exactUpTo) return { total: counted, exact: true };
+  const plan = await tx.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, params);
+  const doc = plan.rows[0]?.['QUERY PLAN'];
+  const parsed = (typeof doc === 'string' ? JSON.parse(doc) : doc) as { Plan: { 'Plan Rows': number } }[];
+  return { total: Math.max(counted, Math.round(parsed[0]?.Plan['Plan Rows'] ?? 0)), exact: false };
 }

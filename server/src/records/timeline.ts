@@ -45,23 +45,28 @@ export async function addTimelineEntry(
 export async function addTimelineEntries(ctx: Ctx, entries: NewTimelineEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const now = new Date();
+  // One JSON document for all rows (see recordWrites in lib/audit.ts).
   await ctx.tx.query(
     `INSERT INTO timeline_entries (workspace_id, id, record_type, record_id, kind, occurred_at, activity_id, task_id, actor_type, actor_id, data)
      SELECT $1, e.id, e.record_type, e.record_id, e.kind, e.occurred_at, e.activity_id, e.task_id, $2, $3, e.data
-     FROM unnest($4::uuid[], $5::text[], $6::uuid[], $7::text[], $8::timestamptz[], $9::uuid[], $10::uuid[], $11::jsonb[])
-       AS e (id, record_type, record_id, kind, occurred_at, activity_id, task_id, data)`,
+     FROM jsonb_to_recordset($4::jsonb)
+       AS e (id uuid, record_type text, record_id uuid, kind text, occurred_at timestamptz, activity_id uuid, task_id uuid, data jsonb)`,
     [
       ctx.workspaceId,
       ctx.actor.type,
       ctx.actor.userId,
-      entries.map(() => newId()),
-      entries.map((e) => e.recordType),
-      entries.map((e) => e.recordId),
-      entries.map((e) => e.kind),
-      entries.map((e) => e.occurredAt ?? now),
-      entries.map((e) => e.activityId ?? null),
-      entries.map((e) => e.taskId ?? null),
-      entries.map((e) => JSON.stringify(e.data ?? {})),
+      JSON.stringify(
+        entries.map((e) => ({
+          id: newId(),
+          record_type: e.recordType,
+          record_id: e.recordId,
+          kind: e.kind,
+          occurred_at: e.occurredAt ?? now,
+          activity_id: e.activityId ?? null,
+          task_id: e.taskId ?? null,
+          data: e.data ?? {},
+        })),
+      ),
     ],
   );
 }

@@ -5008,11 +5008,15 @@ export interface components {
             data: components["schemas"]["Company"][];
             nextCursor: string | null;
             total: number;
+            /** @description True when `total` is an exact count; false when the list has more than 200 matches and `total` is an estimate */
+            totalIsExact: boolean;
         };
         CompanyPageInput: {
             data: components["schemas"]["CompanyInput"][];
             nextCursor: string | null;
             total: number;
+            /** @description True when `total` is an exact count; false when the list has more than 200 matches and `total` is an estimate */
+            totalIsExact: boolean;
         };
         Contact: {
             address?: {
@@ -5158,11 +5162,15 @@ export interface components {
             data: components["schemas"]["Contact"][];
             nextCursor: string | null;
             total: number;
+            /** @description True when `total` is an exact count; false when the list has more than 200 matches and `total` is an estimate */
+            totalIsExact: boolean;
         };
         ContactPageInput: {
             data: components["schemas"]["ContactInput"][];
             nextCursor: string | null;
             total: number;
+            /** @description True when `total` is an exact count; false when the list has more than 200 matches and `total` is an estimate */
+            totalIsExact: boolean;
         };
         CreatedApiKey: {
             apiKey: components["schemas"]["ApiKey"];
@@ -5314,11 +5322,15 @@ export interface components {
             data: components["schemas"]["Deal"][];
             nextCursor: string | null;
             total: number;
+            /** @description True when `total` is an exact count; false when the list has more than 200 matches and `total` is an estimate */
+            totalIsExact: boolean;
         };
         DealPageInput: {
             data: components["schemas"]["DealInput"][];
             nextCursor: string | null;
             total: number;
+            /** @description True when `total` is an exact count; false when the list has more than 200 matches and `total` is an estimate */
+            totalIsExact: boolean;
         };
         DealStageStay: {
             actorId: string | null;

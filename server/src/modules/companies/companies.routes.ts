@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { ifMatchVersion, inWorkspace, setEtag } from '../../http/route-kit.ts';
-import { idParams, pageQuery, recordGetQuery, recordSearchBody } from '../../http/schemas.ts';
+import { idParams, pageQuery, recordGetQuery, recordSearchBody, totalIsExactField } from '../../http/schemas.ts';
 import { summariseBatch } from '../../lib/batch.ts';
 import { project } from '../../lib/projection.ts';
 import { parseSortParam } from '../../lib/record-list.ts';
@@ -38,7 +38,9 @@ import {
 const tags = ['Companies'];
 const pageOf = <T extends z.ZodType>(item: T, id: string) =>
   z.object({ data: z.array(item), nextCursor: z.string().nullable(), total: z.number().int() }).meta({ id });
-const page = pageOf(companySchema, 'CompanyPage');
+const page = z
+  .object({ data: z.array(companySchema), nextCursor: z.string().nullable(), total: z.number().int(), totalIsExact: totalIsExactField })
+  .meta({ id: 'CompanyPage' });
 
 /** Companies: the organisations a workspace's contacts work at and its deals are with. */
 export function companyRoutes(deps: Deps): FastifyPluginAsyncZod {
@@ -51,7 +53,12 @@ export function companyRoutes(deps: Deps): FastifyPluginAsyncZod {
         const res = await inWorkspace(deps.db, request, (ctx) =>
           searchCompanies(ctx, { filterGroups: [], sort: parseSortParam(q.sort), limit: q.limit, cursor: q.cursor, q: q.q }),
         );
-        return { data: res.rows.map((r) => project(companyView(r), q.fields)), nextCursor: res.nextCursor, total: res.total ?? 0 };
+        return {
+          data: res.rows.map((r) => project(companyView(r), q.fields)),
+          nextCursor: res.nextCursor,
+          total: res.total ?? 0,
+          totalIsExact: res.totalIsExact ?? true,
+        };
       },
     );
 
@@ -69,7 +76,12 @@ export function companyRoutes(deps: Deps): FastifyPluginAsyncZod {
         const b = request.body;
         const res = await inWorkspace(deps.db, request, (ctx) => searchCompanies(ctx, b));
         const fields = b.fields?.join(',');
-        return { data: res.rows.map((r) => project(companyView(r), fields)), nextCursor: res.nextCursor, total: res.total ?? 0 };
+        return {
+          data: res.rows.map((r) => project(companyView(r), fields)),
+          nextCursor: res.nextCursor,
+          total: res.total ?? 0,
+          totalIsExact: res.totalIsExact ?? true,
+        };
       },
     );
 

@@ -5,7 +5,7 @@ import { decodeCursor } from '../../lib/cursor.ts';
 import { AppError, conflict, notFound, staleWrite } from '../../lib/errors.ts';
 import type { FieldDef, FilterGroups } from '../../lib/filters.ts';
 import { isUuid, newId } from '../../lib/ids.ts';
-import { listRecords, type Sort } from '../../lib/record-list.ts';
+import { EXACT_TOTAL_UP_TO, type ListPage, listRecords, type Sort } from '../../lib/record-list.ts';
 import type { SqlParams } from '../../lib/sql-params.ts';
 import { authorize } from '../../policies.ts';
 import { companyType } from '../../records/record-types.ts';
@@ -138,7 +138,7 @@ export async function companyFields(ctx: Ctx): Promise<FieldDef[]> {
 export async function searchCompanies(
   ctx: Ctx,
   input: { filterGroups: FilterGroups; sort: Sort; limit: number; cursor?: string; q?: string },
-): Promise<{ rows: CompanyRow[]; nextCursor: string | null; total?: number }> {
+): Promise<ListPage<CompanyRow>> {
   authorize(ctx, 'records.read');
   const q = input.q?.trim();
   return listRecords<CompanyRow>(ctx.tx, {
@@ -151,6 +151,7 @@ export async function searchCompanies(
     cursor: input.cursor,
     select: companySelect,
     withTotal: true,
+    exactTotalUpTo: EXACT_TOTAL_UP_TO,
     where: q ? (params: SqlParams) => quickMatch(q, params) : undefined,
   });
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { ifMatchVersion, inWorkspace, setEtag } from '../../http/route-kit.ts';
-import { idParams, recordGetQuery, recordSearchBody } from '../../http/schemas.ts';
+import { idParams, recordGetQuery, recordSearchBody, totalIsExactField } from '../../http/schemas.ts';
 import { project } from '../../lib/projection.ts';
 import { parseSortParam } from '../../lib/record-list.ts';
 import { batchCreateBody, batchResultSchema, batchUpdateBody, batchUpsertBody, batchWriteContacts } from './contacts.batch.ts';
@@ -20,7 +20,7 @@ import { contactViews } from './contacts.write.ts';
 
 const tags = ['Contacts'];
 const page = z
-  .object({ data: z.array(contactSchema), nextCursor: z.string().nullable(), total: z.number().int() })
+  .object({ data: z.array(contactSchema), nextCursor: z.string().nullable(), total: z.number().int(), totalIsExact: totalIsExactField })
   .meta({ id: 'ContactPage' });
 
 /** Contacts: the people a workspace sells to. */
@@ -40,7 +40,12 @@ export function contactRoutes(deps: Deps): FastifyPluginAsyncZod {
             q: q.q,
           });
           const views = await contactViews(ctx, res.rows);
-          return { data: views.map((v) => project(v, q.fields)), nextCursor: res.nextCursor, total: res.total ?? 0 };
+          return {
+            data: views.map((v) => project(v, q.fields)),
+            nextCursor: res.nextCursor,
+            total: res.total ?? 0,
+            totalIsExact: res.totalIsExact ?? true,
+          };
         });
       },
     );
@@ -61,7 +66,12 @@ export function contactRoutes(deps: Deps): FastifyPluginAsyncZod {
           const res = await searchContacts(ctx, b);
           const views = await contactViews(ctx, res.rows);
           const fields = b.fields?.join(',');
-          return { data: views.map((v) => project(v, fields)), nextCursor: res.nextCursor, total: res.total ?? 0 };
+          return {
+            data: views.map((v) => project(v, fields)),
+            nextCursor: res.nextCursor,
+            total: res.total ?? 0,
+            totalIsExact: res.totalIsExact ?? true,
+          };
         });
       },
     );

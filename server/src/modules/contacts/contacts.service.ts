@@ -3,7 +3,7 @@ import { recordWrite } from '../../lib/audit.ts';
 import { AppError, notFound, staleWrite } from '../../lib/errors.ts';
 import type { FieldDef, FilterGroups } from '../../lib/filters.ts';
 import { newId } from '../../lib/ids.ts';
-import { listRecords, type Sort } from '../../lib/record-list.ts';
+import { EXACT_TOTAL_UP_TO, type ListPage, listRecords, type Sort } from '../../lib/record-list.ts';
 import type { SqlParams } from '../../lib/sql-params.ts';
 import { authorize } from '../../policies.ts';
 import { contactType } from '../../records/record-types.ts';
@@ -103,7 +103,7 @@ export async function contactFields(ctx: Ctx): Promise<FieldDef[]> {
 export async function searchContacts(
   ctx: Ctx,
   input: { filterGroups: FilterGroups; sort: Sort; limit: number; cursor?: string; q?: string },
-): Promise<{ rows: ContactRow[]; nextCursor: string | null; total?: number }> {
+): Promise<ListPage<ContactRow>> {
   authorize(ctx, 'records.read');
   const q = input.q?.trim();
   const region = q ? ((await findWorkspace(ctx.tx, ctx.workspaceId))?.settings.phoneRegion ?? defaultWorkspaceSettings.phoneRegion) : '';
@@ -117,6 +117,7 @@ export async function searchContacts(
     cursor: input.cursor,
     select: contactSelect,
     withTotal: true,
+    exactTotalUpTo: EXACT_TOTAL_UP_TO,
     where: q ? (params: SqlParams) => quickMatch(q, region, params) : undefined,
   });
 }

@@ -98,8 +98,7 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
     ),
   );
   const byId = new Map([...inserted, ...updated].map((r) => [r.id, r]));
-  const rows = items.map((i) => byId.get(i.id) as ContactRow);
-  const afterViews = new Map((await contactViews(ctx, rows)).map((v) => [v.id, v]));
+  const afterViews = await viewsAfter(ctx, items, byId, beforeById);
   const results = await recordWrites(
     ctx,
     items.map((i) => ({
@@ -135,6 +134,26 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
   await addTimelineEntries(ctx, timeline);
   await emitEvents(ctx, lifecycleEvents);
   return all.map((i) => byId.get(i.id) ?? (i.current as ContactRow));
+}
+
+/**
+ * The views of the written contacts. Company links are read again only for contacts whose links
+ * this write replaced or that are new; the others keep the links their before-view loaded.
+ */
+async function viewsAfter(
+  ctx: Ctx,
+  items: ContactWriteItem[],
+  byId: Map<string, ContactRow>,
+  beforeById: Map<string, ContactView>,
+): Promise<Map<string, ContactView>> {
+  const relinked = items.filter((i) => i.plan.companies || !beforeById.has(i.id)).map((i) => byId.get(i.id) as ContactRow);
+  const views = new Map((await contactViews(ctx, relinked)).map((v) => [v.id, v]));
+  for (const item of items) {
+    const before = beforeById.get(item.id);
+    if (views.has(item.id) || !before) continue;
+    views.set(item.id, { ...contactView(byId.get(item.id) as ContactRow, []), companies: before.companies });
+  }
+  return views;
 }
 
 /** Whether a planned update would leave the contact exactly as it is. */

@@ -2,7 +2,7 @@ import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js'
 import { z } from 'zod';
 import type { Queryable } from '../../db/database.ts';
 import type { FieldError } from '../../lib/errors.ts';
-import type { FieldDef } from '../../lib/filters.ts';
+import type { FieldDef, TypedValueColumn } from '../../lib/filters.ts';
 import type { CustomFieldRow } from './custom-fields.repo.ts';
 
 const email = z.email();
@@ -117,30 +117,52 @@ export async function memberIds(db: Queryable, workspaceId: string): Promise<Set
   return new Set(res.rows.map((r) => r.user_id));
 }
 
+/**
+ * Where `custom_field_values` keeps each type's value (migration 0005, `rapport_custom_value_columns`
+ * must agree); types not listed are read from the jsonb only.
+ */
+const typedColumns: Partial<Record<CustomFieldRow['type'], TypedValueColumn>> = {
+  number: 'number_value',
+  currency: 'number_value',
+  date: 'date_value',
+  datetime: 'time_value',
+  boolean: 'bool_value',
+  single_select: 'text_value',
+  email: 'text_value',
+  phone: 'text_value',
+};
+
 /** The filter/sort fields of a record type's custom fields, as `custom.<key>` over `alias`. */
 export function customFieldDefs(defs: CustomFieldRow[], alias: string): FieldDef[] {
   return defs.map((d) => {
-    const k = d.key.replaceAll("'", "''");
-    const key = `custom.${d.key}`;
-    switch (d.type) {
-      case 'number':
-        return { key, kind: 'number', sql: `((${alias}.custom->>'${k}')::numeric)` };
-      case 'currency':
-        return { key, kind: 'number', sql: `((${alias}.custom->'${k}'->>'amount')::numeric)` };
-      case 'date':
-        return { key, kind: 'date', sql: `((${alias}.custom->>'${k}')::date)` };
-      case 'datetime':
-        return { key, kind: 'datetime', sql: `((${alias}.custom->>'${k}')::timestamptz)` };
-      case 'boolean':
-        return { key, kind: 'boolean', sql: `((${alias}.custom->>'${k}')::boolean)` };
-      case 'single_select':
-        return { key, kind: 'enum', sql: `(${alias}.custom->>'${k}')`, options: d.options.map((o) => o.value) };
-      case 'multi_select':
-        return { key, kind: 'tags', sql: `(ARRAY(SELECT jsonb_array_elements_text(coalesce(${alias}.custom->'${k}', '[]'::jsonb))))` };
-      case 'user':
-        return { key, kind: 'id', sql: `((${alias}.custom->>'${k}')::uuid)` };
-      default:
-        return { key, kind: 'text', sql: `(${alias}.custom->>'${k}')` };
-    }
+    const column = typedColumns[d.type];
+    const def = jsonbFieldDef(d, alias);
+    return column ? { ...def, typed: { fieldId: d.id, column } } : def;
   });
+}
+
+/** A custom field as an expression over the record's `custom` jsonb. */
+function jsonbFieldDef(d: CustomFieldRow, alias: string): FieldDef {
+  const k = d.key.replaceAll("'", "''");
+  const key = `custom.${d.key}`;
+  switch (d.type) {
+    case 'number':
+      return { key, kind: 'number', sql: `((${alias}.custom->>'${k}')::numeric)` };
+    case 'currency':
+      return { key, kind: 'number', sql: `((${alias}.custom->'${k}'->>'amount')::numeric)` };
+    case 'date':
+      return { key, kind: 'date', sql: `((${alias}.custom->>'${k}')::date)` };
+    case 'datetime':
+      return { key, kind: 'datetime', sql: `((${alias}.custom->>'${k}')::timestamptz)` };
+    case 'boolean':
+      return { key, kind: 'boolean', sql: `((${alias}.custom->>'${k}')::boolean)` };
+    case 'single_select':
+      return { key, kind: 'enum', sql: `(${alias}.custom->>'${k}')`, options: d.options.map((o) => o.value) };
+    case 'multi_select':
+      return { key, kind: 'tags', sql: `(ARRAY(SELECT jsonb_array_elements_text(coalesce(${alias}.custom->'${k}', '[]'::jsonb))))` };
+    case 'user':
+      return { key, kind: 'id', sql: `((${alias}.custom->>'${k}')::uuid)` };
+    default:
+      return { key, kind: 'text', sql: `(${alias}.custom->>'${k}')` };
+  }
 }

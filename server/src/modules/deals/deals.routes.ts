@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import type { Deps } from '../../deps.ts';
 import { ifMatchVersion, inWorkspace, setEtag } from '../../http/route-kit.ts';
-import { idParams, recordGetQuery, recordSearchBody } from '../../http/schemas.ts';
+import { idParams, recordGetQuery, recordSearchBody, totalIsExactField } from '../../http/schemas.ts';
 import { project } from '../../lib/projection.ts';
 import { parseSortParam } from '../../lib/record-list.ts';
 import { batchResultSchema, batchUpdateBody } from '../contacts/contacts.batch.ts';
@@ -16,7 +16,9 @@ import { createDeal, dealStageHistory, deleteDeal, getDeal, presentDeal, restore
 import { dealViews } from './deals.write.ts';
 
 const tags = ['Deals'];
-const page = z.object({ data: z.array(dealSchema), nextCursor: z.string().nullable(), total: z.number().int() }).meta({ id: 'DealPage' });
+const page = z
+  .object({ data: z.array(dealSchema), nextCursor: z.string().nullable(), total: z.number().int(), totalIsExact: totalIsExactField })
+  .meta({ id: 'DealPage' });
 
 /** Deals: the opportunities a workspace works through its pipelines to won or lost. */
 export function dealRoutes(deps: Deps): FastifyPluginAsyncZod {
@@ -33,7 +35,12 @@ export function dealRoutes(deps: Deps): FastifyPluginAsyncZod {
       return inWorkspace(deps.db, request, async (ctx) => {
         const res = await searchDeals(ctx, { filterGroups: [], sort: parseSortParam(q.sort), limit: q.limit, cursor: q.cursor, q: q.q });
         const views = await dealViews(ctx, res.rows);
-        return { data: views.map((v) => project(v, q.fields)), nextCursor: res.nextCursor, total: res.total ?? 0 };
+        return {
+          data: views.map((v) => project(v, q.fields)),
+          nextCursor: res.nextCursor,
+          total: res.total ?? 0,
+          totalIsExact: res.totalIsExact ?? true,
+        };
       });
     });
 
@@ -53,7 +60,12 @@ export function dealRoutes(deps: Deps): FastifyPluginAsyncZod {
           const res = await searchDeals(ctx, b);
           const views = await dealViews(ctx, res.rows);
           const fields = b.fields?.join(',');
-          return { data: views.map((v) => project(v, fields)), nextCursor: res.nextCursor, total: res.total ?? 0 };
+          return {
+            data: views.map((v) => project(v, fields)),
+            nextCursor: res.nextCursor,
+            total: res.total ?? 0,
+            totalIsExact: res.totalIsExact ?? true,
+          };
         });
       },
     );

@@ -3,7 +3,7 @@ import { recordWrite } from '../../lib/audit.ts';
 import { notFound, staleWrite } from '../../lib/errors.ts';
 import type { FieldDef, FilterGroups } from '../../lib/filters.ts';
 import { newId } from '../../lib/ids.ts';
-import { listRecords, type Sort } from '../../lib/record-list.ts';
+import { EXACT_TOTAL_UP_TO, type ListPage, listRecords, type Sort } from '../../lib/record-list.ts';
 import type { SqlParams } from '../../lib/sql-params.ts';
 import { authorize } from '../../policies.ts';
 import { dealType } from '../../records/record-types.ts';
@@ -109,7 +109,7 @@ export async function dealFields(ctx: Ctx): Promise<FieldDef[]> {
 export async function searchDeals(
   ctx: Ctx,
   input: { filterGroups: FilterGroups; sort: Sort; limit: number; cursor?: string; q?: string },
-): Promise<{ rows: DealRow[]; nextCursor: string | null; total?: number }> {
+): Promise<ListPage<DealRow>> {
   authorize(ctx, 'records.read');
   const q = input.q?.trim();
   return listRecords<DealRow>(ctx.tx, {
@@ -122,6 +122,7 @@ export async function searchDeals(
     cursor: input.cursor,
     select: dealSelect,
     withTotal: true,
+    exactTotalUpTo: EXACT_TOTAL_UP_TO,
     where: q ? (params: SqlParams) => quickMatch(q, params) : undefined,
   });
 }

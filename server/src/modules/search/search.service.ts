@@ -38,6 +38,34 @@ type Row = { type: SearchType; id: string; title: string; snippet: string | null
  */
 const CANDIDATE_CAP = 300;
 
+/**
+ * `table` rows matching a text condition, as a FROM item aliased `a`, read through the text index.
+ * The planner has no statistics for prefix matches and guesses them rare: left to itself it
+ * walks another index of the workspace (every deal, to find none) hoping to stop early. Alone
+ * inside the fence (OFFSET 0), the condition can only be served by its own index.
+ */
+const textMatches = (table: string, a: string, condition: string) => `(SELECT ${a}.* FROM ${table} ${a} WHERE ${condition} OFFSET 0) ${a}`;
+
+/** A search by words: the text query, and the starts of names its first word stands for (as typed, or its likely corrections). */
+type WordSearch = { tsquery: string; nameStarts: string[] };
+
+/**
+ * Contacts whose first or last name starts with one of the words in array parameter `starts` and
+ * that match `tsquery` whole, up to `cap`, read in name order through the prefix indexes (0006),
+ * so a name a tenth of the contacts share costs what a rare one does. The text match is checked
+ * on each row read (coalesce keeps the planner from adding the text index's bitmap of them all).
+ */
+function contactsByNameStart(starts: string, tsquery: string, live: string, cap: number | string): string {
+  // Per word, the index read in its own order and stopped at `cap` (a bitmap would gather every match).
+  const byColumn = (column: string) => {
+    const name = `(lower(c.${column}) COLLATE "C")`;
+    return `(SELECT x.id FROM unnest(${starts}::text[]) AS w (start), LATERAL (SELECT c.id FROM contacts c
+      WHERE c.workspace_id = $1 AND ${name} >= w.start AND ${name} < w.start || chr(1114111)
+        AND ${live} AND coalesce(c.search @@ ${tsquery}, false) ORDER BY ${name} LIMIT ${cap}) x LIMIT ${cap})`;
+  };
+  return `SELECT DISTINCT id FROM (${byColumn('first_name')} UNION ALL ${byColumn('last_name')}) n`;
+}
+
 /** Records of one type whose name, email, phone or domain matches, best first. */
 async function entityHits(
   db: Queryable,
@@ -46,20 +74,43 @@ async function entityHits(
   s: ParsedSearch,
   exact: Exact,
   limit: number,
-  tsquery: string,
+  words: WordSearch | null,
 ) {
-  const params: unknown[] = [ctx.workspaceId, tsquery, s.text, limit];
-  /** The exact matches and up to CANDIDATE_CAP word (or typo) matches of `table` aliased `a`, ranked by `score`. */
-  const ranked = (table: string, a: string, live: string, exactMatch: string, wordMatch: string, select: string, joins = '') => `
-    WITH candidates AS (
+  const params: unknown[] = [ctx.workspaceId, words?.tsquery ?? null, s.text, limit];
+  const exactOnly = words === null;
+  /**
+   * The exact matches and up to CANDIDATE_CAP word (or typo) matches of `table` aliased `a`,
+   * ranked by `score`. `named` (contacts) offers candidates by the start of a name first; the
+   * text index is then asked only when those are fewer than the cap.
+   */
+  const ranked = (
+    table: string,
+    a: string,
+    live: string,
+    exactMatch: string,
+    wordMatch: string,
+    select: string,
+    joins = '',
+    named = '',
+  ) => {
+    if (exactOnly && exactMatch === 'false') return undefined;
+    const fewNamed = named ? ` AND (SELECT count(*) FROM named) < ${CANDIDATE_CAP}` : '';
+    const byWords = exactOnly
+      ? ''
+      : `${named ? 'UNION (SELECT id FROM named)' : ''}
+      UNION (SELECT ${a}.id FROM ${textMatches(table, a, wordMatch)} WHERE ${a}.workspace_id = $1 AND ${live}${fewNamed} LIMIT ${CANDIDATE_CAP})`;
+    return `
+    WITH ${named && !exactOnly ? `named AS (${named}),` : ''} candidates AS (
       (SELECT ${a}.id FROM ${table} ${a} WHERE ${a}.workspace_id = $1 AND ${live} AND ${exactMatch})
-      UNION
-      (SELECT ${a}.id FROM ${table} ${a} WHERE ${a}.workspace_id = $1 AND ${live} AND (${wordMatch}) LIMIT ${CANDIDATE_CAP}))
+      ${byWords})
     SELECT ${select} FROM candidates k JOIN ${table} ${a} ON ${a}.workspace_id = $1 AND ${a}.id = k.id ${joins}
     ORDER BY score DESC, ${a}.id LIMIT $4`;
-  let sql: string;
+  };
+  let sql: string | undefined;
   if (type === 'contact') {
     params.push(exact.email ?? null, exact.phone ?? null);
+    // $7 only when words are searched: an unused parameter has no type to infer.
+    if (words) params.push(words.nameStarts);
     sql = ranked(
       'contacts',
       'c',
@@ -75,6 +126,8 @@ async function entityHits(
              WHEN ${contactName} LIKE $3 || '%' OR lower(c.last_name) LIKE $3 || '%' THEN 0.9
              WHEN c.search @@ to_tsquery('simple', $2) THEN 0.6 + ts_rank(c.search, to_tsquery('simple', $2)) / 10
              ELSE 0.5 END AS score`,
+      '',
+      contactsByNameStart('$7', "to_tsquery('simple', $2)", 'c.deleted_at IS NULL AND c.merged_into IS NULL', CANDIDATE_CAP),
     );
   } else if (type === 'company') {
     params.push(exact.domain ?? null);
@@ -105,17 +158,24 @@ async function entityHits(
       'JOIN pipeline_stages s ON s.workspace_id = d.workspace_id AND s.id = d.stage_id',
     );
   }
+  if (!sql) return [];
   const res = await db.query<Row>(sql, params);
   return res.rows;
 }
 
-/** The records (contacts, companies, deals) one word names, up to ENTITY_CAP of each type. */
+/** The records (contacts, companies, deals) one word names, up to ENTITY_CAP of each type (contacts by the start of a name first). */
 async function recordsNamedBy(db: Queryable, workspaceId: string, term: string): Promise<{ types: string[]; ids: string[] }> {
+  const live = 'c.deleted_at IS NULL AND c.merged_into IS NULL';
   const res = await db.query<{ type: string; id: string }>(
-    `(SELECT 'contact' AS type, id FROM contacts WHERE workspace_id = $1 AND deleted_at IS NULL AND merged_into IS NULL AND search @@ to_tsquery('simple', $2) LIMIT $3)
-     UNION ALL (SELECT 'company', id FROM companies WHERE workspace_id = $1 AND deleted_at IS NULL AND merged_into IS NULL AND search @@ to_tsquery('simple', $2) LIMIT $3)
-     UNION ALL (SELECT 'deal', id FROM deals WHERE workspace_id = $1 AND deleted_at IS NULL AND search @@ to_tsquery('simple', $2) LIMIT $3)`,
-    [workspaceId, `${term}:*`, ENTITY_CAP],
+    `WITH named AS (${contactsByNameStart('$4', "to_tsquery('simple', $2)", live, '$3')})
+     (SELECT 'contact' AS type, id FROM named)
+     UNION (SELECT 'contact', c.id FROM ${textMatches('contacts', 'c', "c.search @@ to_tsquery('simple', $2)")}
+        WHERE c.workspace_id = $1 AND ${live} AND (SELECT count(*) FROM named) < $3 LIMIT $3)
+     UNION ALL (SELECT 'company', co.id FROM ${textMatches('companies', 'co', "co.search @@ to_tsquery('simple', $2)")}
+        WHERE co.workspace_id = $1 AND co.deleted_at IS NULL AND co.merged_into IS NULL LIMIT $3)
+     UNION ALL (SELECT 'deal', d.id FROM ${textMatches('deals', 'd', "d.search @@ to_tsquery('simple', $2)")}
+        WHERE d.workspace_id = $1 AND d.deleted_at IS NULL LIMIT $3)`,
+    [workspaceId, `${term}:*`, ENTITY_CAP, [term]],
   );
   return { types: res.rows.map((r) => r.type), ids: res.rows.map((r) => r.id) };
 }
@@ -178,23 +238,53 @@ async function activityHits(db: Queryable, workspaceId: string, s: ParsedSearch,
   const byText = await activitiesByText(db, workspaceId, prefixQuery(s.terms), kinds, limit);
   // Only a question looks through linked records; a plain search shows those records themselves.
   if (!s.question) return byText;
-  // The word naming the fewest records drives the search through the activities linked to them.
+  const byContext = await activitiesInContext(db, workspaceId, s.terms, kinds, limit);
+  const seen = new Set(byContext.map((r) => r.id));
+  return [...byContext, ...byText.filter((r) => !seen.has(r.id))];
+}
+
+/**
+ * Activities each of whose words is in their text or names a record they are linked to, newest
+ * first. The word naming the fewest records drives the lookup through `activity_links`; when
+ * even that word is common (a first name a tenth of the contacts share), the newest activities
+ * are read first instead, where such words fill a page quickly.
+ */
+async function activitiesInContext(
+  db: Queryable,
+  workspaceId: string,
+  terms: string[],
+  kinds: string[] | null,
+  limit: number,
+): Promise<Row[]> {
   const named = [];
-  for (const term of s.terms) named.push({ term, ...(await recordsNamedBy(db, workspaceId, term)) });
+  for (const term of terms) named.push({ term, ...(await recordsNamedBy(db, workspaceId, term)) });
   const driver = named.filter((n) => n.ids.length > 0).sort((x, y) => x.ids.length - y.ids.length)[0];
-  if (!driver) return byText;
-  const termParams = s.terms.map((t) => `${t}:*`);
-  const byContext = await db.query<Row>(
+  if (!driver) return [];
+  const live = 'a.workspace_id = $1 AND a.deleted_at IS NULL AND ($3::text[] IS NULL OR a.kind = ANY($3))';
+  if (driver.ids.length >= ENTITY_CAP) {
+    const termParams = terms.map((t) => `${t}:*`);
+    // OFFSET 0 keeps the planner from pushing the word matches into the time-ordered read.
+    const recent = await db.query<Row>(
+      `${activitySelect('0.75')} FROM (
+         SELECT a.* FROM activities a WHERE ${live} ORDER BY a.workspace_id DESC, a.occurred_at DESC, a.id DESC LIMIT ${RECENT_WINDOW} OFFSET 0) a
+       WHERE ${termParams.map((_, i) => termMatches(i + 5)).join(' AND ')}
+       ORDER BY a.occurred_at DESC, a.id DESC LIMIT $4`,
+      [workspaceId, prefixQuery(terms), kinds, limit, ...termParams],
+    );
+    if (recent.rows.length >= limit) return recent.rows;
+  }
+  // Every activity reached through the driver's records is linked to a record its word names.
+  const others = terms.filter((t) => t !== driver.term).map((t) => `${t}:*`);
+  const res = await db.query<Row>(
     `${activitySelect('0.75')} FROM activities a
-     WHERE a.workspace_id = $1 AND a.deleted_at IS NULL AND ($3::text[] IS NULL OR a.kind = ANY($3))
+     WHERE ${live}
        AND a.id IN (SELECT l.activity_id FROM activity_links l JOIN unnest($5::text[], $6::uuid[]) AS r (type, id) ON l.record_type = r.type AND l.record_id = r.id
                     WHERE l.workspace_id = $1)
-       AND ${termParams.map((_, i) => termMatches(i + 7)).join(' AND ')}
+       ${others.map((_, i) => `AND ${termMatches(i + 7)}`).join(' ')}
      ORDER BY a.occurred_at DESC, a.id DESC LIMIT $4`,
-    [workspaceId, prefixQuery(s.terms), kinds, limit, driver.types, driver.ids, ...termParams],
+    [workspaceId, prefixQuery(terms), kinds, limit, driver.types, driver.ids, ...others],
   );
-  const seen = new Set(byContext.rows.map((r) => r.id));
-  return [...byContext.rows, ...byText.filter((r) => !seen.has(r.id))];
+  return res.rows;
 }
 
 type Exact = { email?: string; phone?: string; domain?: string };
@@ -204,9 +294,10 @@ type Exact = { email?: string; phone?: string; domain?: string };
  * name words it is a likely typo of ("sarha" → sarha | sarah), through the trigram index of
  * distinct name words (search_terms); undefined when no word could be corrected.
  */
-async function typoQuery(db: Queryable, workspaceId: string, terms: string[]): Promise<string | undefined> {
+async function typoQuery(db: Queryable, workspaceId: string, terms: string[]): Promise<WordSearch | undefined> {
   let corrected = false;
   const parts: string[] = [];
+  const alternatives: string[][] = [];
   for (const term of terms) {
     const word = term.replace(/[^\p{L}]/gu, '');
     const known =
@@ -221,9 +312,11 @@ async function typoQuery(db: Queryable, workspaceId: string, terms: string[]): P
           )
         : { rows: [] };
     if (likely.rows.length > 0) corrected = true;
-    parts.push(`(${[term, ...likely.rows.map((r) => r.term)].map((w) => `${w}:*`).join(' | ')})`);
+    const words = [term, ...likely.rows.map((r) => r.term)];
+    alternatives.push(words);
+    parts.push(`(${words.map((w) => `${w}:*`).join(' | ')})`);
   }
-  return corrected ? parts.join(' & ') : undefined;
+  return corrected ? { tsquery: parts.join(' & '), nameStarts: alternatives[0] ?? [] } : undefined;
 }
 
 /** The names of what activities are linked to, for showing a hit in context. */
@@ -268,13 +361,20 @@ export async function globalSearch(
     domain: raw.includes('.') && !raw.includes('@') ? normaliseDomain(raw) : undefined,
   };
   // Every match here has an index (text, trigram, email, phone, time order); a prefix is often
-  // misjudged as common, and a full scan of a million rows is never the better plan.
-  await ctx.tx.query(`SELECT set_config('enable_seqscan', 'off', true)`);
+  // misjudged as common, and a full scan of a million rows is never the better plan. Nor is a
+  // parallel one: every read here is bounded, and starting workers costs more than it saves.
+  await ctx.tx.query(`SELECT set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`);
   const looksExact = Boolean(exact.email || exact.phone || exact.domain) || /^[+\d\s().-]+$/.test(raw);
   const rows: Row[] = [];
   const entityTypes = (['contact', 'company', 'deal'] as const).filter((type) => types.has(type));
-  const asTyped = prefixQuery(parsed.terms);
-  for (const type of entityTypes) rows.push(...(await entityHits(ctx.tx, ctx, type, parsed, exact, input.limit, asTyped)));
+  const asTyped: WordSearch = { tsquery: prefixQuery(parsed.terms), nameStarts: parsed.terms.slice(0, 1) };
+  // An email, phone number or domain is looked up first; its words (a domain is in every address
+  // of a company, "example" in a million emails) are searched only when the lookup finds nothing.
+  for (const type of entityTypes)
+    rows.push(...(await entityHits(ctx.tx, ctx, type, parsed, exact, input.limit, looksExact ? null : asTyped)));
+  if (looksExact && rows.length === 0) {
+    for (const type of entityTypes) rows.push(...(await entityHits(ctx.tx, ctx, type, parsed, exact, input.limit, asTyped)));
+  }
   // An email, phone number or domain is looked up, not searched for in notes.
   if (types.has('activity') && !looksExact) rows.push(...(await activityHits(ctx.tx, ctx.workspaceId, parsed, input.limit)));
   // Typos are looked for only when a short search found too little as typed.

@@ -126,6 +126,8 @@ export function RecordListScreen<T extends ListRecord>({
   const rows = useMemo(() => pages.data?.pages.flatMap((p) => p.data) ?? [], [pages.data]);
   const loadedKeys = useMemo(() => rows.map((r) => r.id), [rows]);
   const total = pages.data?.pages[0]?.total;
+  // Past a few hundred matches the API estimates the count rather than counting every row.
+  const totalIsExact = pages.data?.pages[0]?.totalIsExact !== false;
   const searchErrors = pages.error instanceof ApiError ? filterErrors(pages.error.problem.errors) : {};
   const [saveErrors, setSaveErrors] = useState<Record<string, string>>({});
   const errors = { ...searchErrors, ...saveErrors };
@@ -194,7 +196,7 @@ export function RecordListScreen<T extends ListRecord>({
           <>
             <div className="page-toolbar list-toolbar">
               <span className="count" aria-live="polite">
-                {total === undefined ? '' : `${total.toLocaleString()} ${total === 1 ? noun[0] : noun[1]}`}
+                {total === undefined ? '' : `${totalIsExact ? '' : 'about '}${total.toLocaleString()} ${total === 1 ? noun[0] : noun[1]}`}
               </span>
               <span className="list-toolbar-spacer" />
               <FilterToggle open={filtersOpen} count={count} onToggle={() => setFiltersOpen(!filtersOpen)} />

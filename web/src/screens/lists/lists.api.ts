@@ -11,7 +11,7 @@ export type SavedView = components['schemas']['SavedView'];
 /** What a list asks the search endpoint for: filters, order and a page. */
 export type SearchBody = { filterGroups: FilterGroups; sort: NonNullable<Sort>[]; limit: number; cursor?: string };
 
-type Page<T> = { data: T[]; nextCursor: string | null; total: number };
+type Page<T> = { data: T[]; nextCursor: string | null; total: number; totalIsExact?: boolean };
 
 /** The query key prefix of each object's records, so writes elsewhere refresh the lists too. */
 export const recordKey: Record<ListObjectType, string> = { contact: 'contacts', company: 'companies', deal: 'deals' };
