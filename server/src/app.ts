@@ -27,6 +27,7 @@ import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { bulkJobRoutes } from './modules/bulk-jobs/bulk-jobs.routes.ts';
+import { calendarFeedRoutes } from './modules/calendar-feed/calendar-feed.routes.ts';
 import { companyRoutes } from './modules/companies/companies.routes.ts';
 import { contactRoutes } from './modules/contacts/contacts.routes.ts';
 import { customFieldRoutes } from './modules/custom-fields/custom-fields.routes.ts';
@@ -42,7 +43,9 @@ import { searchRoutes } from './modules/search/search.routes.ts';
 import { taskRoutes } from './modules/tasks/tasks.routes.ts';
 import { timelineRoutes } from './modules/timeline/timeline.routes.ts';
 import { trashRoutes } from './modules/trash/trash.routes.ts';
+import { vcardRoutes } from './modules/vcard/vcard.routes.ts';
 import { viewRoutes } from './modules/views/views.routes.ts';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes.ts';
 import { workspaceRoutes } from './modules/workspaces/workspaces.routes.ts';
 
 /** What buildApp needs; the mailer defaults to the one the config describes, the web app to web/dist. */
@@ -159,7 +162,10 @@ export async function buildApp(input: AppInput): Promise<{ app: FastifyInstance;
         timelineRoutes,
         taskRoutes,
         notificationRoutes,
+        webhookRoutes,
         demoRoutes,
+        vcardRoutes,
+        calendarFeedRoutes,
       ];
       for (const routes of modules) {
         await api.register(routes(deps));

@@ -14,6 +14,7 @@ const matrix: Record<Action, [boolean, boolean, boolean, boolean, boolean]> = {
   'members.remove': [true, true, false, false, false],
   'invitations.manage': [true, true, false, false, false],
   'api_keys.manage': [true, true, false, false, false],
+  'webhooks.manage': [true, true, false, false, false],
   'custom_fields.manage': [true, true, false, false, false],
   'pipelines.manage': [true, true, false, false, false],
   'audit.read': [true, true, false, false, false],
@@ -22,6 +23,7 @@ const matrix: Record<Action, [boolean, boolean, boolean, boolean, boolean]> = {
   'records.update': [true, true, true, false, false],
   'records.delete': [true, true, true, false, false],
   'records.reassign': [true, true, true, false, false],
+  'calendar_feed.manage': [true, true, true, true, true],
 };
 
 describe('policy matrix (role × action)', () => {

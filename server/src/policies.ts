@@ -14,6 +14,7 @@ export const actions = [
   'members.remove',
   'invitations.manage',
   'api_keys.manage',
+  'webhooks.manage',
   'custom_fields.manage',
   'pipelines.manage',
   'audit.read',
@@ -22,6 +23,7 @@ export const actions = [
   'records.update',
   'records.delete',
   'records.reassign',
+  'calendar_feed.manage',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -39,6 +41,7 @@ const minimumRole: Record<Action, Role> = {
   'members.remove': 'admin',
   'invitations.manage': 'admin',
   'api_keys.manage': 'admin',
+  'webhooks.manage': 'admin',
   'custom_fields.manage': 'admin',
   'pipelines.manage': 'admin',
   'audit.read': 'admin',
@@ -47,6 +50,8 @@ const minimumRole: Record<Action, Role> = {
   'records.update': 'manager',
   'records.delete': 'manager',
   'records.reassign': 'manager',
+  // Everyone may have a feed of their own tasks and meetings; a read-only key may not mint one.
+  'calendar_feed.manage': 'read_only',
 };
 
 /** Actions a member may perform on records they own even though the role minimum is higher. */

@@ -13,6 +13,7 @@ import { Queue } from './jobs/queue.ts';
 import { ensureQueues } from './jobs/queues.ts';
 import { scheduleReminders } from './jobs/reminders.ts';
 import { BULK_QUEUE, bulkJobPayload, runBulkJob } from './modules/bulk-jobs/bulk-jobs.service.ts';
+import { startWebhookDelivery } from './modules/webhooks/webhooks.delivery.ts';
 
 /** A running Rapport node; `stop` shuts it down in order (HTTP, jobs, database). */
 export type RunningNode = { app: FastifyInstance; deps: Deps; url: string | null; stop(): Promise<void> };
@@ -23,6 +24,7 @@ export async function startWorker(deps: Deps): Promise<() => Promise<void>> {
   await scheduleMaintenance(deps);
   await schedulePurge(deps);
   await scheduleReminders(deps);
+  await startWebhookDelivery(deps);
   await deps.queue.work({
     name: BULK_QUEUE,
     payload: bulkJobPayload,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureQueues } from '../src/jobs/queues.ts';
+import { newId } from '../src/lib/ids.ts';
 import { runBulkJob } from '../src/modules/bulk-jobs/bulk-jobs.service.ts';
 import { addMember, apiKeyClient, type Client, createTestApp, invitationToken, signUp, type TestApp, uniqueEmail } from './helpers.ts';
 
@@ -170,6 +171,24 @@ const covered: Record<string, string> = {
   'GET /api/v1/views/{id}': 'scoped',
   'PATCH /api/v1/views/{id}': 'scoped',
   'DELETE /api/v1/views/{id}': 'scoped',
+  'GET /api/v1/webhooks/event-types': 'reads no data (the fixed list of event types)',
+  'GET /api/v1/webhooks/settings': 'scoped',
+  'PATCH /api/v1/webhooks/settings': 'scoped',
+  'GET /api/v1/webhooks': 'scoped',
+  'POST /api/v1/webhooks': 'scoped',
+  'GET /api/v1/webhooks/{id}': 'scoped',
+  'PATCH /api/v1/webhooks/{id}': 'scoped',
+  'DELETE /api/v1/webhooks/{id}': 'scoped',
+  'POST /api/v1/webhooks/{id}/rotate-secret': 'scoped',
+  'GET /api/v1/webhooks/{id}/deliveries': 'scoped',
+  'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver': 'scoped',
+  'GET /api/v1/contacts/{id}/vcard': 'scoped',
+  'POST /api/v1/contacts/vcard': 'scoped',
+  'POST /api/v1/contacts/vcard/import': 'scoped',
+  'GET /api/v1/me/calendar-feed': 'own feed only',
+  'POST /api/v1/me/calendar-feed': 'own feed only',
+  'DELETE /api/v1/me/calendar-feed': 'own feed only',
+  'GET /api/v1/ical/{token}.ics': 'public, by secret token',
 };
 
 describe('tenant isolation', () => {
@@ -625,6 +644,44 @@ describe('tenant isolation', () => {
     expect((await b.owner.post(`/api/v1/tasks/${binnedTask.id}/restore`)).statusCode).toBe(200);
   });
 
+  it("webhooks: the other workspace's subscriptions, deliveries and settings are never listed, read or changed", async () => {
+    const hook = (await b.owner.post('/api/v1/webhooks', { url: 'https://beta.example/hook', eventTypes: ['contact.created'] })).json();
+    await b.owner.patch('/api/v1/webhooks/settings', { allowPrivateTargets: true });
+    const delivery = newId();
+    await t.db.query(
+      `INSERT INTO webhook_deliveries (workspace_id, id, subscription_id, event_id, event_type, record_id, body, status, next_attempt_at)
+       VALUES ($1, $2, $3, $4, 'contact.created', $5, '{}', 'failed', now())`,
+      [b.workspaceId, delivery, hook.webhook.id, newId(), b.contactId],
+    );
+    for (const client of [a.owner, a.key]) {
+      expect((await client.get('/api/v1/webhooks')).json().data.map((w: { id: string }) => w.id)).not.toContain(hook.webhook.id);
+      expect((await client.get('/api/v1/webhooks/settings')).json()).toEqual({ allowPrivateTargets: false });
+      for (const res of [
+        await client.get(`/api/v1/webhooks/${hook.webhook.id}`),
+        await client.patch(`/api/v1/webhooks/${hook.webhook.id}`, { url: 'https://alpha.example/stolen', enabled: false }),
+        await client.post(`/api/v1/webhooks/${hook.webhook.id}/rotate-secret`),
+        await client.get(`/api/v1/webhooks/${hook.webhook.id}/deliveries`),
+        await client.post(`/api/v1/webhooks/${hook.webhook.id}/deliveries/${delivery}/redeliver`),
+        await client.delete(`/api/v1/webhooks/${hook.webhook.id}`),
+      ]) {
+        expect(res.statusCode).toBe(404);
+      }
+    }
+    // A's own webhook cannot reach B's delivery either.
+    const mine = (await a.owner.post('/api/v1/webhooks', { url: 'https://alpha.example/hook', eventTypes: ['contact.created'] })).json();
+    expect((await a.owner.post(`/api/v1/webhooks/${mine.webhook.id}/deliveries/${delivery}/redeliver`)).statusCode).toBe(404);
+    expect((await a.owner.get(`/api/v1/webhooks/${mine.webhook.id}/deliveries`)).json().data).toEqual([]);
+    const intact = (await b.owner.get(`/api/v1/webhooks/${hook.webhook.id}`)).json();
+    expect(intact).toMatchObject({ url: 'https://beta.example/hook', enabled: true });
+    const secret = await t.db.query<{ secret: string }>('SELECT secret FROM webhook_subscriptions WHERE id = $1', [hook.webhook.id]);
+    expect(secret.rows[0]?.secret).toBe(hook.secret);
+    expect((await b.owner.get(`/api/v1/webhooks/${hook.webhook.id}/deliveries`)).json().data[0]).toMatchObject({
+      id: delivery,
+      status: 'failed',
+    });
+    expect((await b.owner.get('/api/v1/webhooks/settings')).json()).toEqual({ allowPrivateTargets: true });
+  });
+
   it('a foreign id and a missing id are indistinguishable', async () => {
     const foreign = await a.owner.get(`/api/v1/members/${b.memberId}`);
     const missing = await a.owner.get('/api/v1/members/01a20000-0000-7000-8000-000000000000');
@@ -656,5 +713,68 @@ describe('tenant isolation', () => {
     expect(bMembers).toContain(b.memberId);
     expect(bMembers).not.toContain(a.memberId);
     expect((await inB.get(`/api/v1/members/${a.memberId}`)).statusCode).toBe(404);
+  });
+
+  it("vCards: the other workspace's contacts are never exported, and an import never reaches them", async () => {
+    for (const client of [a.owner, a.key]) {
+      expect((await client.get(`/api/v1/contacts/${b.contactId}/vcard`)).statusCode).toBe(404);
+      const byIds = await client.post('/api/v1/contacts/vcard', { ids: [b.contactId] });
+      expect(byIds.statusCode).toBe(404);
+      const all = await client.post('/api/v1/contacts/vcard', {});
+      expect(all.statusCode).toBe(200);
+      expect(all.body).toContain(`urn:uuid:${a.contactId}`);
+      expect(all.body).not.toContain(b.contactId);
+      expect(all.body).not.toContain('beta');
+    }
+    const vcf = 'BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Imported Twin\r\nEMAIL:someone@beta.example\r\nEND:VCARD\r\n';
+    const res = await a.owner.request('POST', '/api/v1/contacts/vcard/import', vcf, { 'content-type': 'text/vcard' });
+    expect(res.json()).toMatchObject({ created: 1, updated: 0 });
+    expect(res.json().results[0].id).not.toBe(b.contactId);
+    expect((await b.owner.get(`/api/v1/contacts/${b.contactId}`)).json().firstName).toBe('Beta person');
+    expect((await a.owner.delete(`/api/v1/contacts/${res.json().results[0].id}`)).statusCode).toBe(204);
+  });
+
+  it("calendar feeds show only their owner's tasks and meetings in the feed's own workspace", async () => {
+    const email = uniqueEmail('feeds');
+    const inA = await addMember(a.owner, 'member', email);
+    const inv = await b.owner.post('/api/v1/invitations', { email, role: 'member' });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/invitations/accept',
+      payload: { token: invitationToken(inv.json().url), password: 'another good password' },
+    });
+    const inB = inA.client.in(b.workspaceId);
+    const soon = new Date(Date.now() + 86_400_000).toISOString();
+    const later = new Date(Date.now() + 90_000_000).toISOString();
+    const meeting = (client: Client, contactId: string, subject: string) =>
+      client.post('/api/v1/activities', {
+        kind: 'meeting',
+        subject,
+        links: [{ recordType: 'contact', recordId: contactId }],
+        meeting: { startAt: soon, endAt: later, attendees: [{ email }] },
+      });
+    await inA.client.post('/api/v1/tasks', { title: 'Alpha feed task', dueAt: soon });
+    await inB.post('/api/v1/tasks', { title: 'Beta feed task', dueAt: soon });
+    await meeting(a.owner, a.contactId, 'Alpha feed meeting');
+    await meeting(b.owner, b.contactId, 'Beta feed meeting');
+    await b.owner.post('/api/v1/tasks', { title: 'Beta owner task', dueAt: soon });
+
+    const feedA = (await inA.client.post('/api/v1/me/calendar-feed')).json().url as string;
+    const feedB = (await inB.post('/api/v1/me/calendar-feed')).json().url as string;
+    expect(feedA).not.toBe(feedB);
+    const read = async (url: string) => (await t.app.inject({ method: 'GET', url: url.replace(t.config.publicUrl, '') })).body;
+    const [icsA, icsB] = [await read(feedA), await read(feedB)];
+    expect(icsA).toContain('SUMMARY:Alpha feed task');
+    expect(icsA).toContain('SUMMARY:Alpha feed meeting');
+    expect(icsA).not.toMatch(/Beta/);
+    expect(icsB).toContain('SUMMARY:Beta feed task');
+    expect(icsB).toContain('SUMMARY:Beta feed meeting');
+    expect(icsB).not.toMatch(/Alpha|Beta owner task/);
+    // Each workspace sees only its own feed status; revoking in one leaves the other working.
+    expect((await b.owner.get('/api/v1/me/calendar-feed')).json().active).toBe(false);
+    expect((await inA.client.delete('/api/v1/me/calendar-feed')).statusCode).toBe(204);
+    expect((await t.app.inject({ method: 'GET', url: feedA.replace(t.config.publicUrl, '') })).statusCode).toBe(404);
+    expect(await read(feedB)).toContain('SUMMARY:Beta feed task');
+    expect((await a.owner.delete('/api/v1/me/calendar-feed')).statusCode).toBe(404);
   });
 });

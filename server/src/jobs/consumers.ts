@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Deps } from '../deps.ts';
 import { newId } from '../lib/ids.ts';
+import { webhooksConsumer } from '../modules/webhooks/webhooks.delivery.ts';
 import type { Consumer } from './outbox.ts';
 
 /**
@@ -26,7 +27,7 @@ export function eventJournal(deps: Pick<Deps, 'log'>, delayMs: number): Consumer
 
 /** The consumers this node runs, per the configuration. */
 export function consumersFor(deps: Deps): Consumer[] {
-  const list: Consumer[] = [];
+  const list: Consumer[] = [webhooksConsumer(deps)];
   if (deps.config.eventJournal) list.push(eventJournal(deps, deps.config.eventJournalDelayMs));
   return list;
 }

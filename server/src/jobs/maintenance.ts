@@ -10,6 +10,7 @@ export async function cleanUp(deps: Pick<Deps, 'db'>): Promise<void> {
   await db.query("DELETE FROM password_resets WHERE expires_at < now() - interval '1 day'");
   await db.query("DELETE FROM outbox_events WHERE dispatched_at < now() - interval '7 days'");
   await db.query("DELETE FROM consumer_receipts WHERE processed_at < now() - interval '30 days'");
+  await db.query("DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < now() - interval '30 days'");
 }
 
 /** Registers the hourly clean-up job. */

@@ -1800,6 +1800,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contacts/{id}/vcard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a contact as a vCard 4.0 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description vCard 4.0 (RFC 6350) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/vcard": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contacts/batch/create": {
         parameters: {
             query?: never;
@@ -2070,6 +2108,92 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ContactPage"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/vcard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Download many contacts as one vCard 4.0 file (by ids, or by filter up to 10,000) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VcardExportRequestInput"];
+                };
+            };
+            responses: {
+                /** @description vCard 4.0 (RFC 6350) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/vcard": string;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/vcard/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a .vcf file (vCard 2.1, 3.0 or 4.0): creates contacts, or updates them by email
+         * @description Send the file as the body with Content-Type text/vcard. Cards with an email update the contact that has it, or create one; others create a contact. The report lists every card and what of it was skipped.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The .vcf file */
+            requestBody: {
+                content: {
+                    "text/directory": string;
+                    "text/vcard": string;
+                    "text/x-vcard": string;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VcardImportReport"];
                     };
                 };
             };
@@ -2885,6 +3009,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ical/{token}.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A calendar feed (iCalendar, RFC 5545) by its secret token; no session needed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description iCalendar */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/calendar": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invitations": {
         parameters: {
             query?: never;
@@ -3057,6 +3219,80 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/me/calendar-feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether you have a calendar feed in this workspace */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CalendarFeed"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create your calendar feed, or rotate it (the old URL stops working); the URL is shown once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedCalendarFeed"];
+                    };
+                };
+            };
+        };
+        /** Revoke your calendar feed (its URL answers 404 from now on) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/members": {
@@ -4402,6 +4638,384 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhooks */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["WebhookSubscription"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a webhook (the signing secret is shown once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default  */
+                        description?: string;
+                        /** @default true */
+                        enabled?: boolean;
+                        eventTypes: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "import.finished")[];
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookWithSecret"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a webhook */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookSubscription"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a webhook and its delivery log */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change or enable/disable a webhook */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        /** @description Re-enabling resumes the deliveries still pending */
+                        enabled?: boolean;
+                        eventTypes?: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "import.finished")[];
+                        url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookSubscription"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook's delivery log, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["WebhookDelivery"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again now (same webhook-id) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    deliveryId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookDelivery"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a new signing secret (shown once; the previous one keeps signing for 24 hours) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookWithSecret"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the event types a webhook can subscribe to */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEventTypes"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read the webhook settings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookSettings"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the webhook settings */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allowPrivateTargets: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookSettings"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/workspace": {
         parameters: {
             query?: never;
@@ -4866,6 +5480,24 @@ export interface components {
             status: "queued" | "running" | "completed" | "failed";
             total: number | null;
         };
+        CalendarFeed: {
+            /** @description Whether the caller has a live feed in this workspace */
+            active: boolean;
+            createdAt: string | null;
+            /** @description When a calendar app last read the feed (to the minute) */
+            lastUsedAt: string | null;
+            /** @description The start of the token, to recognise the URL in a calendar app */
+            prefix: string | null;
+        };
+        CalendarFeedInput: {
+            /** @description Whether the caller has a live feed in this workspace */
+            active: boolean;
+            createdAt: string | null;
+            /** @description When a calendar app last read the feed (to the minute) */
+            lastUsedAt: string | null;
+            /** @description The start of the token, to recognise the URL in a calendar app */
+            prefix: string | null;
+        };
         Company: {
             address?: {
                 [key: string]: string | null;
@@ -5182,6 +5814,24 @@ export interface components {
             /** @description The secret key; shown only in this response */
             key: string;
         };
+        CreatedCalendarFeed: {
+            feed: components["schemas"]["CalendarFeed"];
+            /** @description True when an earlier URL was replaced (it no longer works) */
+            rotated: boolean;
+            /** @description The secret feed URL (https); shown only now */
+            url: string;
+            /** @description The same URL with the webcal scheme, which opens a calendar app */
+            webcalUrl: string;
+        };
+        CreatedCalendarFeedInput: {
+            feed: components["schemas"]["CalendarFeedInput"];
+            /** @description True when an earlier URL was replaced (it no longer works) */
+            rotated: boolean;
+            /** @description The secret feed URL (https); shown only now */
+            url: string;
+            /** @description The same URL with the webcal scheme, which opens a calendar app */
+            webcalUrl: string;
+        };
         CreatedInvitation: {
             invitation: components["schemas"]["Invitation"];
             /** @description The invitation link; shown once, also emailed */
@@ -5493,7 +6143,7 @@ export interface components {
             /** @description The roles the caller may give members and invitations */
             grantableRoles: ("owner" | "admin" | "manager" | "member" | "read_only")[];
             /** @description What the caller may do in this workspace (records they own aside) */
-            permissions: ("workspace.read" | "workspace.update" | "members.read" | "members.update_role" | "members.remove" | "invitations.manage" | "api_keys.manage" | "custom_fields.manage" | "pipelines.manage" | "audit.read" | "records.read" | "records.create" | "records.update" | "records.delete" | "records.reassign")[];
+            permissions: ("workspace.read" | "workspace.update" | "members.read" | "members.update_role" | "members.remove" | "invitations.manage" | "api_keys.manage" | "webhooks.manage" | "custom_fields.manage" | "pipelines.manage" | "audit.read" | "records.read" | "records.create" | "records.update" | "records.delete" | "records.reassign" | "calendar_feed.manage")[];
             /** @enum {string} */
             role: "owner" | "admin" | "manager" | "member" | "read_only";
             user: components["schemas"]["User"];
@@ -5513,7 +6163,7 @@ export interface components {
             /** @description The roles the caller may give members and invitations */
             grantableRoles: ("owner" | "admin" | "manager" | "member" | "read_only")[];
             /** @description What the caller may do in this workspace (records they own aside) */
-            permissions: ("workspace.read" | "workspace.update" | "members.read" | "members.update_role" | "members.remove" | "invitations.manage" | "api_keys.manage" | "custom_fields.manage" | "pipelines.manage" | "audit.read" | "records.read" | "records.create" | "records.update" | "records.delete" | "records.reassign")[];
+            permissions: ("workspace.read" | "workspace.update" | "members.read" | "members.update_role" | "members.remove" | "invitations.manage" | "api_keys.manage" | "webhooks.manage" | "custom_fields.manage" | "pipelines.manage" | "audit.read" | "records.read" | "records.create" | "records.update" | "records.delete" | "records.reassign" | "calendar_feed.manage")[];
             /** @enum {string} */
             role: "owner" | "admin" | "manager" | "member" | "read_only";
             user: components["schemas"]["UserInput"];
@@ -6161,6 +6811,226 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
+        };
+        VcardExportRequest: {
+            /** @description Else every contact matching these filter groups (as POST /contacts/search) */
+            filterGroups?: {
+                filters: components["schemas"]["Filter"][];
+            }[];
+            /** @description These contacts, in this order */
+            ids?: string[];
+            /** @description Quick search, as GET /contacts?q= */
+            q?: string;
+            /** @default [] */
+            sort: {
+                /**
+                 * @default asc
+                 * @enum {string}
+                 */
+                direction: "asc" | "desc";
+                field: string;
+            }[];
+        };
+        VcardExportRequestInput: {
+            /** @description Else every contact matching these filter groups (as POST /contacts/search) */
+            filterGroups?: {
+                filters: components["schemas"]["FilterInput"][];
+            }[];
+            /** @description These contacts, in this order */
+            ids?: string[];
+            /** @description Quick search, as GET /contacts?q= */
+            q?: string;
+            /** @default [] */
+            sort: {
+                /**
+                 * @default asc
+                 * @enum {string}
+                 */
+                direction: "asc" | "desc";
+                field: string;
+            }[];
+        };
+        VcardImportReport: {
+            /** @description Cards found in the file */
+            cards: number;
+            created: number;
+            /** @description Cards the contact rules refused (see errors) */
+            failed: number;
+            results: {
+                errors?: {
+                    code?: string;
+                    field: string;
+                    message: string;
+                }[];
+                /** Format: uuid */
+                id?: string;
+                /** @description Position of the card in the file, from 0 */
+                index: number;
+                name: string;
+                reason?: string;
+                /** @description Parts of the card that were not imported, and why */
+                skippedProperties: {
+                    property: string;
+                    reason: string;
+                    value?: string;
+                }[];
+                /** @enum {string} */
+                status: "created" | "updated" | "skipped" | "error";
+            }[];
+            /** @description Cards with nothing to import (no name, email or phone) */
+            skipped: number;
+            updated: number;
+        };
+        VcardImportReportInput: {
+            /** @description Cards found in the file */
+            cards: number;
+            created: number;
+            /** @description Cards the contact rules refused (see errors) */
+            failed: number;
+            results: {
+                errors?: {
+                    code?: string;
+                    field: string;
+                    message: string;
+                }[];
+                /** Format: uuid */
+                id?: string;
+                /** @description Position of the card in the file, from 0 */
+                index: number;
+                name: string;
+                reason?: string;
+                /** @description Parts of the card that were not imported, and why */
+                skippedProperties: {
+                    property: string;
+                    reason: string;
+                    value?: string;
+                }[];
+                /** @enum {string} */
+                status: "created" | "updated" | "skipped" | "error";
+            }[];
+            /** @description Cards with nothing to import (no name, email or phone) */
+            skipped: number;
+            updated: number;
+        };
+        WebhookDelivery: {
+            /** @description Every attempt, oldest first */
+            attemptLog: {
+                /** Format: date-time */
+                attemptedAt: string;
+                /** @description Why no answer came (refused target, timeout, connection error) */
+                error: string | null;
+                /** @description The first 1,000 characters of the answer */
+                responseBody: string | null;
+                responseStatus: number | null;
+                responseTimeMs: number;
+            }[];
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            deliveredAt: string | null;
+            /** Format: uuid */
+            eventId: string;
+            /** @enum {string} */
+            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "import.finished";
+            /**
+             * Format: uuid
+             * @description The webhook-id header: the same on every retry and redelivery
+             */
+            id: string;
+            nextAttemptAt: string | null;
+            /** Format: uuid */
+            recordId: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+        };
+        WebhookDeliveryInput: {
+            /** @description Every attempt, oldest first */
+            attemptLog: {
+                /** Format: date-time */
+                attemptedAt: string;
+                /** @description Why no answer came (refused target, timeout, connection error) */
+                error: string | null;
+                /** @description The first 1,000 characters of the answer */
+                responseBody: string | null;
+                responseStatus: number | null;
+                responseTimeMs: number;
+            }[];
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            deliveredAt: string | null;
+            /** Format: uuid */
+            eventId: string;
+            /** @enum {string} */
+            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "import.finished";
+            /**
+             * Format: uuid
+             * @description The webhook-id header: the same on every retry and redelivery
+             */
+            id: string;
+            nextAttemptAt: string | null;
+            /** Format: uuid */
+            recordId: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+        };
+        WebhookEventTypes: {
+            data: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "import.finished")[];
+        };
+        WebhookEventTypesInput: {
+            data: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "import.finished")[];
+        };
+        WebhookSettings: {
+            /** @description Allow targets on loopback and private networks (refused by default against server-side request forgery) */
+            allowPrivateTargets: boolean;
+        };
+        WebhookSettingsInput: {
+            /** @description Allow targets on loopback and private networks (refused by default against server-side request forgery) */
+            allowPrivateTargets: boolean;
+        };
+        WebhookSubscription: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            disabledAt: string | null;
+            /** @description Why Rapport disabled it, e.g. after sustained failures */
+            disabledReason: string | null;
+            enabled: boolean;
+            eventTypes: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "import.finished")[];
+            /** @description When deliveries began failing, if they still are */
+            failingSince: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+        };
+        WebhookSubscriptionInput: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            disabledAt: string | null;
+            /** @description Why Rapport disabled it, e.g. after sustained failures */
+            disabledReason: string | null;
+            enabled: boolean;
+            eventTypes: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "import.finished")[];
+            /** @description When deliveries began failing, if they still are */
+            failingSince: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+        };
+        WebhookWithSecret: {
+            /** @description The signing secret (whsec_…); shown only in this response */
+            secret: string;
+            webhook: components["schemas"]["WebhookSubscription"];
+        };
+        WebhookWithSecretInput: {
+            /** @description The signing secret (whsec_…); shown only in this response */
+            secret: string;
+            webhook: components["schemas"]["WebhookSubscriptionInput"];
         };
         Workspace: {
             /** Format: date-time */

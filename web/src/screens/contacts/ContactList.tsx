@@ -6,11 +6,13 @@ import { Empty } from '../../ui/States';
 import { LoadDemoData } from '../demo/LoadDemoData';
 import { contactColumns } from '../lists/fields';
 import { RecordListScreen } from '../lists/RecordListScreen';
+import { ImportVcardButton, ImportVcardDialog } from './ContactVcard';
 import { NewContactDialog } from './NewContactDialog';
 
 /** Every contact of the workspace in one scrolling table, filtered, sorted and saved as views. */
 export function ContactList() {
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
   const navigate = useNavigate();
 
   return (
@@ -22,9 +24,12 @@ export function ContactList() {
         standardColumns={contactColumns}
         onRowClick={(c) => navigate(`/contacts/${c.id}`)}
         actions={
-          <Button variant="primary" aria-label="New contact" onClick={() => setCreating(true)}>
-            {icons.plus} <span className="hide-narrow">New contact</span>
-          </Button>
+          <>
+            <ImportVcardButton onClick={() => setImporting(true)} />
+            <Button variant="primary" aria-label="New contact" onClick={() => setCreating(true)}>
+              {icons.plus} <span className="hide-narrow">New contact</span>
+            </Button>
+          </>
         }
         empty={
           <Empty
@@ -43,6 +48,7 @@ export function ContactList() {
         }
       />
       <NewContactDialog open={creating} onClose={() => setCreating(false)} />
+      <ImportVcardDialog open={importing} onClose={() => setImporting(false)} />
     </>
   );
 }

@@ -19,6 +19,7 @@ import { initials } from '../shell/UserMenu';
 import { NewTaskDialog } from '../tasks/NewTaskDialog';
 import { ContactCompanies } from './ContactCompanies';
 import { ContactFieldsForm } from './ContactFieldsForm';
+import { DownloadVcardButton } from './ContactVcard';
 import { type ContactChanges, contactKeys, primaryCompany } from './contacts.api';
 import { lifecycleLabel } from './format';
 import '../records/records.css';
@@ -124,7 +125,9 @@ export function ContactShow() {
               onCreateTask={() => setCreatingTask(true)}
               email={c.email}
               merge={mergeHref('contacts', c.id)}
-            />
+            >
+              <DownloadVcardButton contactId={c.id} name={name} />
+            </RecordActions>
           </header>
           <div className="record-side">
             <section className="panel" aria-labelledby="fields-title">

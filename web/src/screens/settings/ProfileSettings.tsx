@@ -8,6 +8,7 @@ import { Input } from '../../ui/Field';
 import { ErrorState, Loading } from '../../ui/States';
 import { useToast } from '../../ui/Toast';
 import { useFormAction } from '../../ui/useFormAction';
+import { CalendarFeedPanel } from './CalendarFeedPanel';
 import { roleLabels } from './options';
 import { SessionsPanel, sessionsKey } from './SessionsPanel';
 import { SettingsPanel, SettingsSection } from './SettingsSection';
@@ -143,6 +144,7 @@ export function ProfileSettings() {
         </div>
       </SettingsPanel>
       <SessionsPanel />
+      <CalendarFeedPanel />
     </SettingsSection>
   );
 }

@@ -5,6 +5,7 @@ import { CustomFieldsSettings } from './CustomFieldsSettings';
 import { MembersSettings } from './MembersSettings';
 import { PipelinesSettings } from './PipelinesSettings';
 import { ProfileSettings } from './ProfileSettings';
+import { WebhooksSettings } from './WebhooksSettings';
 import { WorkspaceSettings } from './WorkspaceSettings';
 import './settings.css';
 
@@ -14,6 +15,7 @@ const sections = [
   { path: 'workspace', label: 'Workspace', element: <WorkspaceSettings /> },
   { path: 'members', label: 'Members', element: <MembersSettings /> },
   { path: 'api-keys', label: 'API keys', element: <ApiKeysSettings /> },
+  { path: 'webhooks', label: 'Webhooks', element: <WebhooksSettings /> },
   { path: 'custom-fields', label: 'Custom fields', element: <CustomFieldsSettings /> },
   { path: 'pipelines', label: 'Pipelines', element: <PipelinesSettings /> },
 ] as const;
