@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 
-function Icon({ children, label }: { children: ReactNode; label?: string }) {
+/** A 16 px line picture in the app's stroke style; unlabelled ones are hidden from assistive tech. */
+export function Icon({ children, label }: { children: ReactNode; label?: string }) {
   return (
     <svg
       className="nav-icon"
