@@ -75,7 +75,7 @@ async function signIn(base: string): Promise<{ cookie: string; csrfToken: string
 export async function withBenchNode<T>(
   backend: 'pglite' | 'postgres',
   adminUrl: string,
-  options: { worker: boolean; reuse?: string },
+  options: { worker: boolean; reuse?: string; webRoot?: string },
   fn: (b: BenchNode) => Promise<T>,
 ): Promise<T> {
   const dir = options.reuse ? path.join(os.tmpdir(), options.reuse) : mkdtempSync(path.join(os.tmpdir(), 'rapport-bench-'));
@@ -97,7 +97,7 @@ export async function withBenchNode<T>(
     db = await PgliteDatabase.open({ dataDir: path.join(dir, 'data'), workMem: '64MB' });
   }
   const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '100000000' });
-  const node = await startNode(config, { http: true, worker: options.worker, db });
+  const node = await startNode(config, { http: true, worker: options.worker, db, webRoot: options.webRoot });
   const raw = url ? new PostgresDatabase(url, '64MB', 4) : db;
   try {
     const base = (node.url ?? '').replace('0.0.0.0', '127.0.0.1');

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { benchCrm, type CrmResult } from './crm.ts';
+import { benchWebFirstLoad, type WebFirstLoad } from './crm-web.ts';
 import { type BackendResult, benchFoundation } from './foundation.ts';
+import { benchImports, type ImportBenchResult, importsSection } from './imports.ts';
 import { ms } from './stats.ts';
 
 /** `npm run bench`: runs each benchmark on PGlite and PostgreSQL and writes docs/performance.md. */
@@ -111,6 +113,30 @@ function crmSection(backend: string, results: CrmResult[], failures: string[]): 
   return lines.join('\n');
 }
 
+function webSection(results: WebFirstLoad[], failures: string[]): string {
+  const lines = [
+    '## Web app: first load of the contacts list in Chromium',
+    '',
+    'The contacts list opened in Debian Chromium with a signed-in session, each time in a new browser',
+    'context (nothing cached), from navigation start to the first record’s row on screen, on the CRM',
+    'benchmark’s seeded workspace; beside it, the list’s first page query as raw SQL. Milliseconds.',
+    '',
+    '| backend | contacts | target | p50 | p95 | raw SQL p95 | p95 ratio | load average (1 min) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of results) {
+    lines.push(
+      `| ${r.backend} | ${r.counts.contacts.toLocaleString('en')} (scale ${r.scale}) | ≤ 1 s | ${ms(r.http.p50)} | ${ms(r.http.p95)} | ${ms(r.raw.p95)} | ${(r.http.p95 / Math.max(r.raw.p95, 0.01)).toFixed(1)}× | ${r.load.map((l) => l.toFixed(1)).join(' → ')} |`,
+    );
+  }
+  lines.push('');
+  for (const r of results)
+    lines.push(`- ${r.backend}: requests before the first rows (last load): ${r.requests.map((u) => `\`${u}\``).join(', ')}.`);
+  for (const f of failures) lines.push(`- ${f}.`);
+  lines.push('');
+  return lines.join('\n');
+}
+
 const only = process.env.BENCH_ONLY;
 const pgOk = await postgresReachable();
 const skipped = pgOk ? null : `no PostgreSQL at ${adminUrl.replace(/\/\/[^@]*@/, '//')}`;
@@ -140,6 +166,46 @@ if (!only || only === 'crm') {
     const section = crmSection(backend, results, failures);
     console.log(section);
     writeSection(`crm-${backend}`, section);
+  }
+}
+if (only === 'imports' || !only) {
+  const rows = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
+  const results: ImportBenchResult[] = [];
+  const failures: string[] = [];
+  for (const backend of (process.env.BENCH_BACKENDS ?? 'postgres,pglite').split(',') as ('postgres' | 'pglite')[]) {
+    if (backend === 'postgres' && !pgOk) {
+      failures.push(`postgres: skipped, ${skipped}`);
+      continue;
+    }
+    try {
+      results.push(await benchImports(backend, adminUrl, rows));
+    } catch (err) {
+      failures.push(`${backend}: failed, ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const section = importsSection(results, failures);
+    console.log(section);
+    writeSection('imports', section);
+  }
+}
+if (!only || only === 'crm-web') {
+  // The seed is the CRM benchmark's: BENCH_REUSE=1 opens the kept database of BENCH_SCALE (per backend:
+  // BENCH_WEB_SCALE_PGLITE, since the embedded seed takes longest).
+  const results: WebFirstLoad[] = [];
+  const failures: string[] = [];
+  for (const backend of (process.env.BENCH_BACKENDS ?? 'postgres,pglite').split(',') as ('postgres' | 'pglite')[]) {
+    if (backend === 'postgres' && !pgOk) {
+      failures.push(`postgres: skipped, ${skipped}`);
+      continue;
+    }
+    const scale = Number((backend === 'pglite' ? process.env.BENCH_WEB_SCALE_PGLITE : undefined) ?? process.env.BENCH_SCALE ?? 1);
+    try {
+      results.push(await benchWebFirstLoad(backend, adminUrl, scale));
+    } catch (err) {
+      failures.push(`${backend}: failed, ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    }
+    const section = webSection(results, failures);
+    console.log(section);
+    writeSection('crm-web', section);
   }
 }
 console.log('Wrote docs/performance.md');

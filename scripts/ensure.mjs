@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function run(cmd, args) {
-  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+function run(cmd, args, env = process.env) {
+  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32', env });
   if (res.status !== 0) process.exit(res.status ?? 1);
 }
 
@@ -42,7 +42,9 @@ export function ensureWebBuilt() {
   );
   if (!existsSync(out) || sources > statSync(out).mtimeMs) {
     console.log('rapport: building the web app…');
-    run('npm', ['run', 'build', '-w', 'web', '--silent']);
+    // Vite keeps a NODE_ENV it is given: under Vitest (NODE_ENV=test) the build would carry
+    // React's development code, several times slower, into web/dist for every later run.
+    run('npm', ['run', 'build', '-w', 'web', '--silent'], { ...process.env, NODE_ENV: 'production' });
   }
 }
 

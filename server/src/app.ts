@@ -34,7 +34,11 @@ import { customFieldRoutes } from './modules/custom-fields/custom-fields.routes.
 import { dealRoutes } from './modules/deals/deals.routes.ts';
 import { dedupeRoutes } from './modules/dedupe/dedupe.routes.ts';
 import { demoRoutes } from './modules/demo/demo.routes.ts';
+import { exportRoutes } from './modules/exports/exports.routes.ts';
+import { formPageRoutes, formPublicRoutes } from './modules/forms/forms.public.routes.ts';
+import { formRoutes } from './modules/forms/forms.routes.ts';
 import { healthRoutes, RAPPORT_VERSION } from './modules/health/health.routes.ts';
+import { importRoutes } from './modules/imports/imports.routes.ts';
 import { invitationRoutes } from './modules/invitations/invitations.routes.ts';
 import { memberRoutes } from './modules/members/members.routes.ts';
 import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
@@ -166,6 +170,10 @@ export async function buildApp(input: AppInput): Promise<{ app: FastifyInstance;
         demoRoutes,
         vcardRoutes,
         calendarFeedRoutes,
+        formRoutes,
+        formPublicRoutes,
+        exportRoutes,
+        importRoutes,
       ];
       for (const routes of modules) {
         await api.register(routes(deps));
@@ -174,6 +182,7 @@ export async function buildApp(input: AppInput): Promise<{ app: FastifyInstance;
     { prefix: '/api/v1' },
   );
 
+  await app.register(formPageRoutes(deps));
   await serveWebApp(app, input.webRoot ?? DEFAULT_WEB_ROOT);
 
   return { app, deps };

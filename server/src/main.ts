@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { CliError, type ListExportOptions, runListExport } from './cli/export.ts';
+import { type ImportOptions, runImportCommand } from './cli/import.ts';
+import { runWorkspaceExport, runWorkspaceImport } from './cli/workspace.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { MigrationError, migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
@@ -111,5 +114,58 @@ program
     await db.close();
     process.stdout.write(`Restored ${file} into ${cfg.dataDir}\n`);
   });
+
+const connection = (cmd: Command) =>
+  cmd
+    .option('--url <url>', 'the Rapport to talk to (default: RAPPORT_URL, else http://localhost:3000)')
+    .option('--api-key <key>', 'an API key of the workspace (default: RAPPORT_API_KEY)');
+
+/** Runs a CLI action; a CliError is one line on stderr and exit code 1. */
+const remoteAction =
+  <A extends unknown[]>(fn: (...args: A) => Promise<void>) =>
+  async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      if (err instanceof CliError) fail(err.message);
+      throw err;
+    }
+  };
+
+connection(
+  program
+    .command('export')
+    .description('Export a list as CSV, or the whole workspace as a backup zip, from a running Rapport')
+    .argument('<what>', 'contacts, companies, deals, activities, tasks, or workspace')
+    .option('--view <id>', 'a saved view: its filters, order and columns')
+    .option('--filter <json>', 'filter groups as JSON (as POST /<records>/search), or a list of filters')
+    .option('--sort <field>', 'sort by a field; prefix with - for descending')
+    .option('--columns <keys>', 'comma-separated field keys, custom fields as custom.<key>')
+    .option('--out <file>', 'write to this file instead of stdout'),
+).action(
+  remoteAction(async (what: string, opts: ListExportOptions) => {
+    if (what === 'workspace') await runWorkspaceExport(opts);
+    else await runListExport(what, opts);
+  }),
+);
+
+connection(
+  program
+    .command('import')
+    .description('Import a CSV file of contacts, companies, deals or activities into a running Rapport, with progress')
+    .argument('<object>', 'contacts, companies, deals or activities; or workspace, to restore a backup zip')
+    .argument('<file>', 'the CSV file (any common encoding and delimiter), or the backup zip')
+    .option('--upsert <key>', 'match existing records on email, domain, external_id, or none (always create)')
+    .option('--template <id>', 'map columns with a saved import template')
+    .option('--date-format <format>', 'auto, YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY or DD.MM.YYYY')
+    .option('--dry-run', 'show what would happen, write nothing')
+    .option('--errors <file>', 'write the bad rows, with the reason for each, to this CSV file'),
+).action(
+  remoteAction(async (object: string, file: string, opts: ImportOptions) => {
+    // `rapport import workspace FILE.zip` restores a backup (rapport export workspace) into the key's empty workspace.
+    if (object === 'workspace') process.stdout.write(`${await runWorkspaceImport(file, opts)}\n`);
+    else process.stdout.write(`${await runImportCommand(object, file, opts)}\n`);
+  }),
+);
 
 program.parseAsync(process.argv).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));

@@ -24,6 +24,11 @@ const matrix: Record<Action, [boolean, boolean, boolean, boolean, boolean]> = {
   'records.delete': [true, true, true, false, false],
   'records.reassign': [true, true, true, false, false],
   'calendar_feed.manage': [true, true, true, true, true],
+  'forms.manage': [true, true, true, false, false],
+  'workspace.export': [true, true, false, false, false],
+  'workspace.import': [true, true, false, false, false],
+  'imports.read': [true, true, true, true, true],
+  'imports.manage': [true, true, true, true, false],
 };
 
 describe('policy matrix (role × action)', () => {
@@ -50,7 +55,7 @@ describe('policy matrix (role × action)', () => {
   it('limits a read-only API key to reading whatever its role', () => {
     const key: Actor = { type: 'api_key', id: 'k', userId: 'u1', scope: 'read' };
     for (const action of actions) {
-      const reads = ['workspace.read', 'members.read', 'records.read', 'audit.read'].includes(action);
+      const reads = ['workspace.read', 'members.read', 'records.read', 'audit.read', 'imports.read'].includes(action);
       expect(can({ role: 'owner', actor: key }, action)).toBe(reads);
     }
   });

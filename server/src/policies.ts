@@ -24,13 +24,18 @@ export const actions = [
   'records.delete',
   'records.reassign',
   'calendar_feed.manage',
+  'forms.manage',
+  'workspace.export',
+  'workspace.import',
+  'imports.read',
+  'imports.manage',
 ] as const;
 export type Action = (typeof actions)[number];
 
 const rank: Record<Role, number> = { owner: 5, admin: 4, manager: 3, member: 2, read_only: 1 };
 
 /** Actions that only read; the only ones a read-only API key may perform. */
-const readActions = new Set<Action>(['workspace.read', 'members.read', 'records.read', 'audit.read']);
+const readActions = new Set<Action>(['workspace.read', 'members.read', 'records.read', 'audit.read', 'imports.read']);
 
 /** The least role that may perform each action on anything (own records aside). */
 const minimumRole: Record<Action, Role> = {
@@ -52,6 +57,14 @@ const minimumRole: Record<Action, Role> = {
   'records.reassign': 'manager',
   // Everyone may have a feed of their own tasks and meetings; a read-only key may not mint one.
   'calendar_feed.manage': 'read_only',
+  // Forms create and update contacts on their own, with an owner and tags: the role that manages records.
+  'forms.manage': 'manager',
+  // A whole-workspace backup holds every record and every person's email; restoring one fills the workspace.
+  'workspace.export': 'admin',
+  'workspace.import': 'admin',
+  'imports.read': 'read_only',
+  // Importing creates records: whoever may create them may import them.
+  'imports.manage': 'member',
 };
 
 /** Actions a member may perform on records they own even though the role minimum is higher. */

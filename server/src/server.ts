@@ -13,6 +13,7 @@ import { Queue } from './jobs/queue.ts';
 import { ensureQueues } from './jobs/queues.ts';
 import { scheduleReminders } from './jobs/reminders.ts';
 import { BULK_QUEUE, bulkJobPayload, runBulkJob } from './modules/bulk-jobs/bulk-jobs.service.ts';
+import { startImportWorker } from './modules/imports/imports.job.ts';
 import { startWebhookDelivery } from './modules/webhooks/webhooks.delivery.ts';
 
 /** A running Rapport node; `stop` shuts it down in order (HTTP, jobs, database). */
@@ -32,14 +33,19 @@ export async function startWorker(deps: Deps): Promise<() => Promise<void>> {
     retryLimit: 5,
     handle: (job) => runBulkJob(deps.db, job),
   });
+  await startImportWorker(deps);
   return stopOutbox;
 }
 
 /**
  * Opens the database, applies migrations (refusing on failure), and starts what was asked:
- * the HTTP server (`http`), the job worker (`worker`), or both (the default `serve`).
+ * the HTTP server (`http`), the job worker (`worker`), or both (the default `serve`). `webRoot`
+ * serves a web app built elsewhere than web/dist (the benchmark keeps its own copy).
  */
-export async function startNode(config: Config, options: { http: boolean; worker: boolean; db?: Database }): Promise<RunningNode> {
+export async function startNode(
+  config: Config,
+  options: { http: boolean; worker: boolean; db?: Database; webRoot?: string },
+): Promise<RunningNode> {
   const db = options.db ?? (await openDatabase(config));
   try {
     await migrate(db);
@@ -50,7 +56,7 @@ export async function startNode(config: Config, options: { http: boolean; worker
   const queue = new Queue(db);
   await queue.start();
   await ensureQueues(queue);
-  const { app, deps } = await buildApp({ config, db, queue });
+  const { app, deps } = await buildApp({ config, db, queue, webRoot: options.webRoot });
   const stopWorker = options.worker ? await startWorker(deps) : async () => {};
   let url: string | null = null;
   if (options.http) url = await app.listen({ port: config.port, host: config.host });

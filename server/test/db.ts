@@ -10,7 +10,8 @@ import { PgliteDatabase } from '../src/db/pglite-client.ts';
 export async function createTestDatabase(): Promise<{ db: Database; url: string | null; drop(): Promise<void> }> {
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
-    const name = `rapport_t_${randomBytes(6).toString('hex')}`;
+    // Named after this run's template, so a run's teardown drops only its own databases.
+    const name = `${inject('pgTemplate')}_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);

@@ -42,7 +42,8 @@ export default async function setup(project: TestProject) {
     project.provide('pgliteTemplate', '');
     return async () => {
       const dbs = await admin.query<{ datname: string }>(
-        "SELECT datname FROM pg_database WHERE datname LIKE 'rapport_t_%' OR datname = $1",
+        // Only this run's: other runs may share the server at the same time.
+        "SELECT datname FROM pg_database WHERE datname = $1 OR starts_with(datname, $1 || '_')",
         [name],
       );
       for (const { datname } of dbs.rows) {

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureQueues } from '../src/jobs/queues.ts';
 import { newId } from '../src/lib/ids.ts';
 import { runBulkJob } from '../src/modules/bulk-jobs/bulk-jobs.service.ts';
+import { runImportJob } from '../src/modules/imports/imports.job.ts';
+import { uploadCsv } from '../src/modules/imports/imports.test-kit.ts';
 import { addMember, apiKeyClient, type Client, createTestApp, invitationToken, signUp, type TestApp, uniqueEmail } from './helpers.ts';
 
 /**
@@ -189,6 +191,37 @@ const covered: Record<string, string> = {
   'POST /api/v1/me/calendar-feed': 'own feed only',
   'DELETE /api/v1/me/calendar-feed': 'own feed only',
   'GET /api/v1/ical/{token}.ics': 'public, by secret token',
+  'POST /api/v1/contacts/export': 'scoped',
+  'POST /api/v1/companies/export': 'scoped',
+  'POST /api/v1/deals/export': 'scoped',
+  'POST /api/v1/activities/export': 'scoped',
+  'POST /api/v1/tasks/export': 'scoped',
+  'GET /api/v1/workspace/export': 'scoped',
+  'POST /api/v1/workspace/import': 'scoped',
+  'GET /api/v1/forms': 'scoped',
+  'GET /api/v1/forms/properties': 'scoped',
+  'POST /api/v1/forms': 'scoped',
+  'GET /api/v1/forms/{id}': 'scoped',
+  'PATCH /api/v1/forms/{id}': 'scoped',
+  'DELETE /api/v1/forms/{id}': 'scoped',
+  'GET /api/v1/forms/{id}/submissions': 'scoped',
+  'GET /api/v1/public/forms/{publicId}': 'public, by unguessable public id (reads the form only)',
+  'GET /api/v1/public/forms/{publicId}/embed.js': 'public, by unguessable public id (reads the form only)',
+  'POST /api/v1/public/forms/{publicId}/submissions': "public, by unguessable public id (writes into the form's own workspace)",
+  'POST /api/v1/imports': 'scoped',
+  'GET /api/v1/imports': 'scoped',
+  'GET /api/v1/imports/{id}': 'scoped',
+  'PATCH /api/v1/imports/{id}': 'scoped',
+  'POST /api/v1/imports/{id}/dry-run': 'scoped',
+  'POST /api/v1/imports/{id}/fields': 'scoped',
+  'POST /api/v1/imports/{id}/start': 'scoped',
+  'POST /api/v1/imports/{id}/cancel': 'scoped',
+  'POST /api/v1/imports/{id}/revert': 'scoped',
+  'GET /api/v1/imports/{id}/errors.csv': 'scoped',
+  'POST /api/v1/imports/{id}/template': 'scoped',
+  'GET /api/v1/import-templates': 'scoped',
+  'POST /api/v1/import-templates': 'scoped',
+  'DELETE /api/v1/import-templates/{id}': 'scoped',
 };
 
 describe('tenant isolation', () => {
@@ -322,6 +355,42 @@ describe('tenant isolation', () => {
     expect((await b.owner.get('/api/v1/bulk-jobs')).json().data).toEqual([]);
     expect((await b.owner.get(`/api/v1/contacts/${b.contactId}`)).json().jobTitle).toBeNull();
     expect((await a.owner.get(`/api/v1/contacts/${a.contactId}`)).json().jobTitle).toBe('Bulk');
+  });
+
+  it("imports and their templates stay in their workspace, and an import only matches its own workspace's records", async () => {
+    await t.deps.queue.start();
+    await ensureQueues(t.deps.queue);
+    const theirs = (await uploadCsv(b.owner, 'contacts', 'Email,First Name\nnew@beta.example,New\n')).json();
+    const template = (await b.owner.post(`/api/v1/imports/${theirs.id}/template`, { name: 'Beta mapping' })).json();
+    for (const client of [a.owner, a.key]) {
+      const attempts = await Promise.all([
+        client.get(`/api/v1/imports/${theirs.id}`),
+        client.patch(`/api/v1/imports/${theirs.id}`, { dateFormat: 'DD/MM/YYYY' }),
+        client.post(`/api/v1/imports/${theirs.id}/dry-run`),
+        client.post(`/api/v1/imports/${theirs.id}/fields`, { column: 1 }),
+        client.post(`/api/v1/imports/${theirs.id}/start`),
+        client.post(`/api/v1/imports/${theirs.id}/cancel`),
+        client.post(`/api/v1/imports/${theirs.id}/revert`),
+        client.get(`/api/v1/imports/${theirs.id}/errors.csv`),
+        client.post(`/api/v1/imports/${theirs.id}/template`, { name: 'Stolen' }),
+        client.delete(`/api/v1/import-templates/${template.id}`),
+      ]);
+      expect(attempts.map((r) => r.statusCode)).toEqual([404, 404, 404, 404, 404, 404, 404, 404, 404, 404]);
+      expect((await client.get('/api/v1/imports')).json().data.map((i: { id: string }) => i.id)).not.toContain(theirs.id);
+      expect((await client.get('/api/v1/import-templates')).json().data).toEqual([]);
+      const withTheirTemplate = await uploadCsv(client, 'contacts', 'Email\nx@y.example\n', { templateId: template.id });
+      expect(withTheirTemplate.statusCode).toBe(422);
+    }
+    // A's import of B's contact's email creates a contact in A and leaves B's alone.
+    const mine = (await uploadCsv(a.owner, 'contacts', 'Email,First Name\nsomeone@beta.example,Imported\n')).json();
+    await a.owner.post(`/api/v1/imports/${mine.id}/start`);
+    await runImportJob(t.db, { workspaceId: a.workspaceId, importId: mine.id });
+    expect((await a.owner.get(`/api/v1/imports/${mine.id}`)).json().progress).toMatchObject({ created: 1, updated: 0 });
+    expect((await b.owner.get(`/api/v1/contacts/${b.contactId}`)).json().firstName).toBe('Beta person');
+    expect((await b.owner.get(`/api/v1/imports/${theirs.id}`)).json()).toMatchObject({ status: 'draft', dateFormat: 'auto' });
+    expect((await b.owner.get('/api/v1/import-templates')).json().data.map((x: { id: string }) => x.id)).toEqual([template.id]);
+    await a.owner.post(`/api/v1/imports/${mine.id}/revert`);
+    await runImportJob(t.db, { workspaceId: a.workspaceId, importId: mine.id });
   });
 
   it("the trash shows only the own workspace's deleted records", async () => {
@@ -776,5 +845,55 @@ describe('tenant isolation', () => {
     expect((await t.app.inject({ method: 'GET', url: feedA.replace(t.config.publicUrl, '') })).statusCode).toBe(404);
     expect(await read(feedB)).toContain('SUMMARY:Beta feed task');
     expect((await a.owner.delete('/api/v1/me/calendar-feed')).statusCode).toBe(404);
+  });
+  it("forms and their submissions stay in their workspace; a submission writes only into its form's workspace", async () => {
+    const form = (
+      await b.owner.post('/api/v1/forms', { name: 'Beta signup', fields: [{ key: 'email', label: 'Email' }], allowedOrigins: ['*'] })
+    ).json();
+    const aBefore = (await a.owner.get(`/api/v1/contacts/${a.contactId}`)).headers.etag;
+    const submitted = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/public/forms/${form.publicId}/submissions`,
+      payload: { values: { email: 'someone@alpha.example' } },
+    });
+    expect(submitted.statusCode).toBe(200);
+    // A's contact with the same address is untouched; B got its own.
+    expect((await a.owner.get(`/api/v1/contacts/${a.contactId}`)).headers.etag).toBe(aBefore);
+    const inB = (await b.owner.get('/api/v1/contacts?q=someone@alpha.example')).json().data;
+    expect(inB).toHaveLength(1);
+    for (const client of [a.owner, a.key]) {
+      expect((await client.get('/api/v1/forms')).json().data.map((f: { id: string }) => f.id)).not.toContain(form.id);
+      const attempts = await Promise.all([
+        client.get(`/api/v1/forms/${form.id}`),
+        client.patch(`/api/v1/forms/${form.id}`, { name: 'Hijacked' }),
+        client.delete(`/api/v1/forms/${form.id}`),
+        client.get(`/api/v1/forms/${form.id}/submissions`),
+      ]);
+      expect(attempts.map((r) => r.statusCode)).toEqual([404, 404, 404, 404]);
+    }
+    const intact = await b.owner.get(`/api/v1/forms/${form.id}`);
+    expect(intact.json()).toMatchObject({ name: 'Beta signup', submissionCount: 1 });
+    expect((await b.owner.get(`/api/v1/forms/${form.id}/submissions`)).json().data[0].contactId).toBe(inB[0].id);
+  });
+
+  it("exports: lists and backups hold only the caller's workspace, and a restore never reaches another", async () => {
+    for (const client of [a.owner, a.key]) {
+      for (const plural of ['contacts', 'companies', 'deals', 'activities', 'tasks']) {
+        const res = await client.post(`/api/v1/${plural}/export`, {});
+        expect(res.statusCode).toBe(200);
+        expect(res.body).not.toContain(b.contactId);
+        expect(res.body).not.toContain('Beta');
+      }
+      const contacts = await client.post('/api/v1/contacts/export', { columns: ['id'] });
+      expect(contacts.body).toContain(a.contactId);
+    }
+    const bView = (await b.owner.post('/api/v1/views', { objectType: 'contact', name: 'Beta view', filterGroups: [] })).json();
+    expect((await a.owner.post(`/api/v1/contacts/export?view=${bView.id}`, {})).statusCode).toBe(404);
+    const backup = await a.owner.get('/api/v1/workspace/export');
+    expect(backup.statusCode).toBe(200);
+    // Restoring into a workspace with data is refused; the other workspace is untouched either way.
+    const restore = await a.owner.request('POST', '/api/v1/workspace/import', backup.rawPayload, { 'content-type': 'application/zip' });
+    expect(restore.statusCode).toBe(409);
+    expect((await b.owner.get(`/api/v1/contacts/${b.contactId}`)).json().firstName).toBe('Beta person');
   });
 });

@@ -128,8 +128,9 @@ describe('the pipeline board in a browser', () => {
     await card('Initech expansion').getByRole('button', { name: 'Actions for Initech expansion' }).click();
     await page.getByRole('menuitem', { name: 'Proposal made' }).click();
     await column('Proposal made').getByRole('listitem', { name: 'Initech expansion' }).waitFor();
-    const initech = (await (await page.request.get(`${base}/api/v1/deals?q=Initech`)).json()).data[0];
-    expect(initech.stageId).toBe(stageId('Proposal made'));
+    // The card moves at once; the server's write may land a moment later.
+    const initechStage = async () => (await (await page.request.get(`${base}/api/v1/deals?q=Initech`)).json()).data[0].stageId;
+    await expect.poll(initechStage, { timeout: 10_000 }).toBe(stageId('Proposal made'));
 
     // The deal page: header, fields, stage history with durations, the timeline with the moves; add a note.
     await card('Babbage & Co pilot').getByRole('link').click();

@@ -156,11 +156,11 @@ describe('record lists in a browser', () => {
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export CSV' }).click();
     const file = await download;
-    expect(file.suggestedFilename()).toBe('gold-leads.csv');
+    expect(file.suggestedFilename()).toMatch(/^gold-leads-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = readFileSync((await file.path()) ?? '', 'utf8');
     const lines = csv.split('\r\n');
-    expect(csv.startsWith('\uFEFFName,Tier,Email,Company,Job title,Stage,Last activity,Created\r\n')).toBe(true);
-    expect(lines[1]).toMatch(/^Zoë Lovelace,Gold,zoe@example\.org,,"Engineer, ""Chief""",Lead,,\d{4}-\d{2}-\d{2}T/);
+    expect(csv.startsWith('\uFEFFName,Tier,Email,Company,Job title,Lifecycle stage,Last activity,Created\r\n')).toBe(true);
+    expect(lines[1]).toMatch(/^Zoë Lovelace,Gold,zoe@example\.org,,"Engineer, ""Chief""",lead,,\d{4}-\d{2}-\d{2}T/);
     expect(lines).toHaveLength(3);
 
     // Delete the view: it leaves the sidebar and the list shows everyone again.

@@ -8,6 +8,7 @@ import { SignUp } from './screens/auth/SignUp';
 import { ContactList } from './screens/contacts/ContactList';
 import { CompanyList } from './screens/lists/CompanyList';
 import { AppShell } from './screens/shell/AppShell';
+import { useFirstScreenShown } from './screens/shell/firstScreen';
 import { signedInBefore, useMe } from './session';
 import { ErrorState, Loading } from './ui/States';
 
@@ -23,6 +24,8 @@ const screenChunks = {
   tasks: () => import('./screens/tasks/TasksScreen'),
   settings: () => import('./screens/settings/SettingsScreen'),
   duplicates: () => import('./screens/duplicates/DuplicatesScreen'),
+  imports: () => import('./screens/imports/ImportsScreen'),
+  forms: () => import('./screens/forms/FormsScreen'),
 };
 
 const DealsScreen = lazy(async () => ({ default: (await screenChunks.deals()).DealsScreen }));
@@ -33,10 +36,14 @@ const CompanyShow = lazy(async () => ({ default: (await screenChunks.company()).
 const TasksScreen = lazy(async () => ({ default: (await screenChunks.tasks()).TasksScreen }));
 const SettingsScreen = lazy(async () => ({ default: (await screenChunks.settings()).SettingsScreen }));
 const DuplicatesScreen = lazy(async () => ({ default: (await screenChunks.duplicates()).DuplicatesScreen }));
+const ImportsScreen = lazy(async () => ({ default: (await screenChunks.imports()).ImportsScreen }));
+const FormsScreen = lazy(async () => ({ default: (await screenChunks.forms()).FormsScreen }));
 
-/** Fetches every screen's chunk once the browser is idle after the first paint. */
+/** Fetches every screen's chunk once the first screen is shown and the browser is idle. */
 function usePrefetchScreens() {
+  const shown = useFirstScreenShown();
   useEffect(() => {
+    if (!shown) return;
     const prefetch = () => {
       for (const load of Object.values(screenChunks)) void load();
     };
@@ -46,7 +53,7 @@ function usePrefetchScreens() {
     }
     const timer = setTimeout(prefetch, 1500);
     return () => clearTimeout(timer);
-  }, []);
+  }, [shown]);
 }
 
 /** The signed-in part of the app; without a session it sends a first visit to sign-up, a later one to log-in. */
@@ -106,6 +113,8 @@ export function App() {
         <Route path="/tasks" element={<TasksScreen />} />
         <Route path="/settings/*" element={<SettingsScreen />} />
         <Route path="/duplicates" element={<DuplicatesScreen />} />
+        <Route path="/imports/*" element={<ImportsScreen />} />
+        <Route path="/forms/*" element={<FormsScreen />} />
         <Route path="*" element={<Navigate to="/contacts" replace />} />
       </Route>
     </Routes>

@@ -25,6 +25,7 @@ const titles: Record<ErrorCode, string> = {
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',
   conflict: 'Conflict',
+  import_not_draft: 'Import already started',
   gone: 'Gone',
   precondition_failed: 'Precondition failed',
   payload_too_large: 'Payload too large',

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers.ts';
 
@@ -14,6 +15,10 @@ describe('the web app at /', () => {
     mkdirSync(path.join(dir, 'assets'));
     writeFileSync(path.join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
     writeFileSync(path.join(dir, 'assets', 'app-abc123.js'), 'console.log(1)');
+    // The build's compressed copies (web/vite.config.ts); distinct text, so the test sees which was sent.
+    writeFileSync(path.join(dir, 'assets', 'big-abc123.js'), 'console.log("plain")');
+    writeFileSync(path.join(dir, 'assets', 'big-abc123.js.br'), brotliCompressSync('console.log("brotli")'));
+    writeFileSync(path.join(dir, 'assets', 'big-abc123.js.gz'), gzipSync('console.log("gzip")'));
     built = await createTestApp({}, undefined, { webRoot: dir });
     missing = await createTestApp({}, undefined, { webRoot: path.join(dir, 'nowhere') });
   });
@@ -40,6 +45,21 @@ describe('the web app at /', () => {
     expect(res.headers['content-type']).toMatch(/javascript/);
     expect(res.headers['cache-control']).toContain('immutable');
     expect(res.body).toBe('console.log(1)');
+  });
+
+  it('sends the build’s Brotli or gzip copy as the browser accepts, cached for good, else the file itself', async () => {
+    const br = await built.app.inject({ method: 'GET', url: '/assets/big-abc123.js', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.statusCode).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(br.headers['cache-control']).toContain('immutable');
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe('console.log("brotli")');
+    const gz = await built.app.inject({ method: 'GET', url: '/assets/big-abc123.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    const plain = await built.app.inject({ method: 'GET', url: '/assets/big-abc123.js' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe('console.log("plain")');
   });
 
   it('keeps /api answering problems and the API reference working', async () => {

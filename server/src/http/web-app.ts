@@ -32,7 +32,9 @@ function cacheHeaders(reply: FastifyReply, filePath: string) {
 export async function serveWebApp(app: FastifyInstance, root: string): Promise<void> {
   const built = existsSync(path.join(root, 'index.html'));
   if (built) {
-    await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: false, setHeaders: cacheHeaders });
+    // The build writes .br and .gz copies of its text files (web/vite.config.ts): each is sent as the
+    // browser accepts, with no compression work per request.
+    await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: false, preCompressed: true, setHeaders: cacheHeaders });
   }
   const fallback = async (request: FastifyRequest, reply: FastifyReply) => {
     const url = request.url.split('?')[0] ?? '/';

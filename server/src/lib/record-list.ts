@@ -95,16 +95,21 @@ export async function listRecords<T>(tx: Queryable, req: ListRequest): Promise<L
 
   const plan = sortPlanOf(req);
   const desc = (req.sort[0]?.direction ?? (req.sort[0] ? 'asc' : 'desc')) === 'desc';
-  const sql = plan.expr === `${a}.id` ? idSortQuery(req, conditions, params, desc) : valueSortQuery(req, plan, conditions, params, desc);
-  // One after the other: a transaction's connection runs one statement at a time anyway.
-  const res = await tx.query<T & { __sort: unknown; id: string }>(sql, params.values);
+  const page = plan.expr === `${a}.id` ? idSortQuery(req, conditions, params, desc) : valueSortQuery(req, plan, conditions, params, desc);
+  // The count travels with the page, as a sub-query run once beside it: one round trip and one
+  // planning pass instead of two. Its parameters are the first ones of the page's.
+  const from = `FROM ${req.type.table} ${a} WHERE ${countWhere}`;
+  const sql = req.withTotal ? `SELECT p.*, (${countQuery(from, req.exactTotalUpTo)}) AS "__total" FROM (${page}) p` : page;
+  const res = await tx.query<T & { __sort: unknown; __total?: number; id: string }>(sql, params.values);
   const hasMore = res.rows.length > req.limit;
-  // A first page that holds every match has counted them already.
+  const counted = res.rows[0]?.__total;
+  // A first page that holds every match has counted them already; an empty page past the first
+  // (its records deleted since) has no row to carry the count, so it is counted on its own.
   const count = !req.withTotal
     ? undefined
     : !req.cursor && !hasMore
       ? { total: res.rows.length, exact: true }
-      : await countMatches(tx, `FROM ${req.type.table} ${a} WHERE ${countWhere}`, countParams, req.exactTotalUpTo);
+      : await totalOf(tx, from, countParams, req.exactTotalUpTo, counted ?? (await countOnly(tx, from, countParams, req.exactTotalUpTo)));
   const rows = hasMore ? res.rows.slice(0, req.limit) : res.rows;
   const last = rows.at(-1);
   let nextCursor: string | null = null;
@@ -112,7 +117,10 @@ export async function listRecords<T>(tx: Queryable, req: ListRequest): Promise<L
     const sv = last.__sort instanceof Date ? last.__sort.toISOString() : last.__sort;
     nextCursor = plan.expr === `${a}.id` ? encodeCursor([last.id]) : encodeCursor([sv ?? null, last.id]);
   }
-  for (const r of rows) delete (r as { __sort?: unknown }).__sort;
+  for (const r of rows) {
+    delete (r as { __sort?: unknown }).__sort;
+    delete (r as { __total?: unknown }).__total;
+  }
   return { rows, nextCursor, ...(count ? { total: count.total, totalIsExact: count.exact } : {}) };
 }
 
@@ -169,23 +177,29 @@ function valueSortQuery(req: ListRequest, plan: SortPlan, conditions: string[], 
   return `(${present}) UNION ALL (${missing}) LIMIT ${limitP}`;
 }
 
+/** A statement counting the rows of `from` (a FROM … WHERE clause): all of them, or up to `exactUpTo` + 1. */
+function countQuery(from: string, exactUpTo?: number): string {
+  return exactUpTo === undefined ? `SELECT count(*) ${from}` : `SELECT count(*) FROM (SELECT 1 ${from} LIMIT ${exactUpTo + 1}) m`;
+}
+
+/** Counts the rows of `from` on its own (see countQuery). */
+async function countOnly(tx: Queryable, from: string, params: unknown[], exactUpTo?: number): Promise<number> {
+  const res = await tx.query<{ n: number }>(`SELECT (${countQuery(from, exactUpTo)}) AS n`, params);
+  return res.rows[0]?.n ?? 0;
+}
+
 /**
- * Counts the rows of `from` (a FROM … WHERE clause): exactly, or up to `exactUpTo` and beyond
- * that the planner's estimate (never less than what was counted).
+ * The total of a list from its count: exact when the count is not capped or stayed within
+ * `exactUpTo`, else the planner's estimate of the rows of `from` (never less than what was counted).
  */
-async function countMatches(
+async function totalOf(
   tx: Queryable,
   from: string,
   params: unknown[],
-  exactUpTo?: number,
+  exactUpTo: number | undefined,
+  counted: number,
 ): Promise<{ total: number; exact: boolean }> {
-  if (exactUpTo === undefined) {
-    const res = await tx.query<{ n: number }>(`SELECT count(*) AS n ${from}`, params);
-    return { total: res.rows[0]?.n ?? 0, exact: true };
-  }
-  const capped = await tx.query<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 ${from} LIMIT ${exactUpTo + 1}) m`, params);
-  const counted = capped.rows[0]?.n ?? 0;
-  if (counted <= exactUpTo) return { total: counted, exact: true };
+  if (exactUpTo === undefined || counted <= exactUpTo) return { total: counted, exact: true };
   const plan = await tx.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, params);
   const doc = plan.rows[0]?.['QUERY PLAN'];
   const parsed = (typeof doc === 'string' ? JSON.parse(doc) : doc) as { Plan: { 'Plan Rows': number } }[];

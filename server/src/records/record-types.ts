@@ -170,7 +170,7 @@ export const activityType: RecordTypeDef = {
   visible: notDeleted,
   fields: [
     { key: 'id', kind: 'id', sql: 'ac.id' },
-    { key: 'kind', kind: 'enum', sql: 'ac.kind', options: ['note', 'call', 'email', 'meeting'] },
+    { key: 'kind', kind: 'enum', sql: 'ac.kind', options: ['note', 'call', 'email', 'meeting', 'form_submission'] },
     { key: 'subject', kind: 'text', sql: 'ac.subject' },
     { key: 'body', kind: 'text', sql: 'ac.body', sortable: false },
     { key: 'occurredAt', kind: 'datetime', sql: 'ac.occurred_at' },

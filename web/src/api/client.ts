@@ -1,4 +1,5 @@
 import createClient, { type Middleware } from 'openapi-fetch';
+import { forgetEarlyRequests, takeEarlyData, takeEarlyResponse } from './early';
 import { ApiError, networkProblem, type Problem } from './problem';
 import type { paths } from './schema';
 
@@ -19,11 +20,13 @@ function readStoredWorkspace(): string | null {
 /** Remembers the session's CSRF token (from sign-in or GET /me); writes send it as X-CSRF-Token. */
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
+  if (token === null) forgetEarlyRequests();
 }
 
 /** The workspace requests act in (X-Workspace-Id), kept across reloads; null means the user's first. */
 export function setWorkspaceId(id: string | null): void {
   workspaceId = id;
+  forgetEarlyRequests();
   try {
     if (id) localStorage.setItem(WORKSPACE_KEY, id);
     else localStorage.removeItem(WORKSPACE_KEY);
@@ -37,6 +40,15 @@ export function currentWorkspaceId(): string | null {
   return workspaceId;
 }
 
+/**
+ * What the page's early request to the same endpoint answered (index.html sends the first
+ * screen's requests before the app runs; see ./early.ts), for a query to start from instead of
+ * asking again; undefined when there is none. `url` is the path with its query string.
+ */
+export function earlyAnswer<T>(method: 'GET' | 'POST', url: string, body?: unknown): T | undefined {
+  return takeEarlyData(method, url, body, workspaceId) as T | undefined;
+}
+
 const sessionHeaders: Middleware = {
   onRequest({ request }) {
     if (!SAFE_METHODS.has(request.method) && csrfToken) request.headers.set('x-csrf-token', csrfToken);
@@ -46,7 +58,12 @@ const sessionHeaders: Middleware = {
 };
 
 /** The typed API client: paths, bodies and answers are checked against the server's OpenAPI document. */
-export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ?? '', credentials: 'same-origin' });
+export const api = createClient<paths>({
+  baseUrl: globalThis.location?.origin ?? '',
+  credentials: 'same-origin',
+  // The first screen's requests may already have been sent by index.html (see ./early.ts).
+  fetch: async (request) => (await takeEarlyResponse(request)) ?? fetch(request),
+});
 api.use(sessionHeaders);
 
 type Answer<T> = { data?: T; error?: unknown; response: Response };

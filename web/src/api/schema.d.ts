@@ -195,6 +195,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/activities/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export activities to CSV: a list's filters, order and columns, or a saved view (?view=)
+         * @description Streams every matching record, a page at a time, as CSV with the fields’ labels as headers. People appear by name and email, companies, stages and pipelines by name, money as a decimal beside its currency, dates in ISO 8601. Text that a spreadsheet would read as a formula is prefixed with a single quote.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    view?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ListExportRequestInput"];
+                };
+            };
+            responses: {
+                /** @description CSV (RFC 4180, UTF-8 with a byte order mark), streamed; headers are the fields’ labels */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/activities/preview": {
         parameters: {
             query?: never;
@@ -1343,6 +1388,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/companies/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export companies to CSV: a list's filters, order and columns, or a saved view (?view=)
+         * @description Streams every matching record, a page at a time, as CSV with the fields’ labels as headers. People appear by name and email, companies, stages and pipelines by name, money as a decimal beside its currency, dates in ISO 8601. Text that a spreadsheet would read as a formula is prefixed with a single quote.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    view?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ListExportRequestInput"];
+                };
+            };
+            responses: {
+                /** @description CSV (RFC 4180, UTF-8 with a byte order mark), streamed; headers are the fields’ labels */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/companies/merge": {
         parameters: {
             query?: never;
@@ -2014,6 +2104,51 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export contacts to CSV: a list's filters, order and columns, or a saved view (?view=)
+         * @description Streams every matching record, a page at a time, as CSV with the fields’ labels as headers. People appear by name and email, companies, stages and pipelines by name, money as a decimal beside its currency, dates in ISO 8601. Text that a spreadsheet would read as a formula is prefixed with a single quote.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    view?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ListExportRequestInput"];
+                };
+            };
+            responses: {
+                /** @description CSV (RFC 4180, UTF-8 with a byte order mark), streamed; headers are the fields’ labels */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": unknown;
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2872,6 +3007,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/deals/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export deals to CSV: a list's filters, order and columns, or a saved view (?view=)
+         * @description Streams every matching record, a page at a time, as CSV with the fields’ labels as headers. People appear by name and email, companies, stages and pipelines by name, money as a decimal beside its currency, dates in ISO 8601. Text that a spreadsheet would read as a formula is prefixed with a single quote.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    view?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ListExportRequestInput"];
+                };
+            };
+            responses: {
+                /** @description CSV (RFC 4180, UTF-8 with a byte order mark), streamed; headers are the fields’ labels */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deals/search": {
         parameters: {
             query?: never;
@@ -2966,6 +3146,343 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Forms, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    status?: "active" | "archived";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormPage"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a form */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Sites that may embed the form, like https://www.example.com; "*" allows any */
+                        allowedOrigins?: string[];
+                        consent?: {
+                            /**
+                             * @description What ticking the box subscribes to
+                             * @default [
+                             *       "email"
+                             *     ]
+                             */
+                            channels?: ("email" | "sms")[];
+                            enabled: boolean;
+                            /**
+                             * @description Whether the form cannot be sent without ticking it
+                             * @default false
+                             */
+                            required?: boolean;
+                            /**
+                             * @description The words beside the checkbox; each distinct text is kept as a version
+                             * @default
+                             */
+                            text?: string;
+                        };
+                        fields: {
+                            /** @description The contact property it fills: firstName, lastName, email, phone, jobTitle, address.city … or custom.<key> */
+                            key: string;
+                            label: string;
+                            placeholder?: string | null;
+                            /**
+                             * @description The email field is always required
+                             * @default false
+                             */
+                            required?: boolean;
+                            /**
+                             * @description How it is shown; defaults to what suits the property
+                             * @enum {string}
+                             */
+                            type?: "text" | "textarea" | "email" | "tel" | "number" | "date" | "url" | "select" | "radio" | "checkbox" | "checkboxes";
+                        }[];
+                        /** @description The stage new contacts start in (existing ones only move forward) */
+                        lifecycleStage?: ("subscriber" | "lead" | "mql" | "sql" | "opportunity" | "customer" | "evangelist" | "other") | null;
+                        name: string;
+                        /** @description Owner given to new contacts */
+                        ownerId?: string | null;
+                        /** @description An http(s) page to send people to after submitting; wins over the message */
+                        redirectUrl?: string | null;
+                        /**
+                         * @description Archived forms refuse new submissions
+                         * @enum {string}
+                         */
+                        status?: "active" | "archived";
+                        submitButtonLabel?: string;
+                        /** @description Tags added to every contact who submits */
+                        tags?: string[];
+                        /** @description Shown after a submission (when there is no redirect) */
+                        thankYouMessage?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Form"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a form */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Form"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a form and its submissions list (contacts keep their timeline entries) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a form (send If-Match to refuse a stale write) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Sites that may embed the form, like https://www.example.com; "*" allows any */
+                        allowedOrigins?: string[];
+                        consent?: {
+                            /**
+                             * @description What ticking the box subscribes to
+                             * @default [
+                             *       "email"
+                             *     ]
+                             */
+                            channels?: ("email" | "sms")[];
+                            enabled: boolean;
+                            /**
+                             * @description Whether the form cannot be sent without ticking it
+                             * @default false
+                             */
+                            required?: boolean;
+                            /**
+                             * @description The words beside the checkbox; each distinct text is kept as a version
+                             * @default
+                             */
+                            text?: string;
+                        };
+                        fields?: {
+                            /** @description The contact property it fills: firstName, lastName, email, phone, jobTitle, address.city … or custom.<key> */
+                            key: string;
+                            label: string;
+                            placeholder?: string | null;
+                            /**
+                             * @description The email field is always required
+                             * @default false
+                             */
+                            required?: boolean;
+                            /**
+                             * @description How it is shown; defaults to what suits the property
+                             * @enum {string}
+                             */
+                            type?: "text" | "textarea" | "email" | "tel" | "number" | "date" | "url" | "select" | "radio" | "checkbox" | "checkboxes";
+                        }[];
+                        /** @description The stage new contacts start in (existing ones only move forward) */
+                        lifecycleStage?: ("subscriber" | "lead" | "mql" | "sql" | "opportunity" | "customer" | "evangelist" | "other") | null;
+                        name?: string;
+                        /** @description Owner given to new contacts */
+                        ownerId?: string | null;
+                        /** @description An http(s) page to send people to after submitting; wins over the message */
+                        redirectUrl?: string | null;
+                        /**
+                         * @description Archived forms refuse new submissions
+                         * @enum {string}
+                         */
+                        status?: "active" | "archived";
+                        submitButtonLabel?: string;
+                        /** @description Tags added to every contact who submits */
+                        tags?: string[];
+                        /** @description Shown after a submission (when there is no redirect) */
+                        thankYouMessage?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Form"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/forms/{id}/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A form's submissions, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormSubmissionPage"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/properties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The contact properties a form field can fill, and how each may be shown */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormPropertyList"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -3041,6 +3558,548 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/import-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Saved import mappings */
+        get: {
+            parameters: {
+                query?: {
+                    object?: "contacts" | "companies" | "deals" | "activities";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ImportTemplate"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save an import mapping as a template */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @default auto
+                         * @enum {string}
+                         */
+                        dateFormat?: "auto" | "YYYY-MM-DD" | "DD/MM/YYYY" | "MM/DD/YYYY" | "DD.MM.YYYY";
+                        mapping: {
+                            column: string;
+                            field: string | null;
+                        }[];
+                        name: string;
+                        /** @enum {string} */
+                        object: "contacts" | "companies" | "deals" | "activities";
+                        /** @enum {string} */
+                        upsertKey: "email" | "domain" | "external_id" | "none";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportTemplate"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/import-templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an import template */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Imports, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Import"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Upload a CSV file to import (multipart: object, then file)
+         * @description Streams the file into the database, detects its encoding (BOM, UTF-16, UTF-8 or windows-1252) and delimiter, reads the header and first rows and suggests a mapping (or applies `templateId`). The import starts as a draft.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Import"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import and its live progress (poll about once a second) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Import"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a draft: mapping, upsert key, date format, encoding or delimiter */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        dateFormat?: "auto" | "YYYY-MM-DD" | "DD/MM/YYYY" | "MM/DD/YYYY" | "DD.MM.YYYY";
+                        /** @enum {string} */
+                        delimiter?: "," | ";" | "\t" | "|";
+                        /** @enum {string} */
+                        encoding?: "utf-8" | "utf-16le" | "utf-16be" | "windows-1252" | "iso-8859-1";
+                        mapping?: {
+                            column?: string;
+                            field: string | null;
+                            index: number;
+                        }[];
+                        /** @enum {string} */
+                        upsertKey?: "email" | "domain" | "external_id" | "none";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Import"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an import; rows already written stay until it is reverted */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Import"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Plan every row without writing: the first 20 as they would be stored, counts by action and errors by kind */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportDryRun"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/errors.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The bad rows with their original columns plus `row` and `error` */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (RFC 4180, UTF-8), streamed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a custom field from an unmapped column and map the column to it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        column: number;
+                        label?: string;
+                        /** @enum {string} */
+                        type?: "text" | "long_text" | "number" | "currency" | "date" | "datetime" | "boolean" | "single_select" | "multi_select" | "url" | "email" | "phone" | "user";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            field: components["schemas"]["ImportField"];
+                            import: components["schemas"]["Import"];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revert an import: records it created go to the trash, fields it changed are restored */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Import"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a draft import as a background job */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Import"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Save the import's mapping as a template */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportTemplate"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3883,6 +4942,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/forms/{publicId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A form as the embed script renders it (CORS: the allowed origins of the form) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    publicId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicForm"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/forms/{publicId}/embed.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The script that renders the form into <div data-rapport-form="publicId"> */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    publicId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description JavaScript */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/javascript": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/forms/{publicId}/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a form: creates or updates the contact by email (JSON, or urlencoded from a plain HTML form)
+         * @description JSON answers with 200 and the thank-you message or redirect; a urlencoded post answers with a 303 redirect or a thank-you page, and shows the form again with what to fix. Wrong answers are a 422 naming each field. Limited per address and form.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    publicId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Whether the consent box was ticked */
+                        consent?: boolean;
+                        pageUrl?: string;
+                        referrer?: string;
+                        utm?: {
+                            campaign?: string;
+                            content?: string;
+                            medium?: string;
+                            source?: string;
+                            term?: string;
+                        };
+                        /** @default {} */
+                        values?: {
+                            [key: string]: (string | number | boolean | null) | string[];
+                        };
+                        /** @description The honeypot: people never see it, so it stays empty */
+                        website?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormSubmissionAccepted"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/record-changes": {
         parameters: {
             query?: never;
@@ -4294,6 +5492,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export tasks to CSV: a list's filters, order and columns, or a saved view (?view=)
+         * @description Streams every matching record, a page at a time, as CSV with the fields’ labels as headers. People appear by name and email, companies, stages and pipelines by name, money as a decimal beside its currency, dates in ISO 8601. Text that a spreadsheet would read as a formula is prefixed with a single quote.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    view?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ListExportRequestInput"];
+                };
+            };
+            responses: {
+                /** @description CSV (RFC 4180, UTF-8 with a byte order mark), streamed; headers are the fields’ labels */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/mine": {
         parameters: {
             query?: never;
@@ -4684,7 +5927,7 @@ export interface paths {
                         description?: string;
                         /** @default true */
                         enabled?: boolean;
-                        eventTypes: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "import.finished")[];
+                        eventTypes: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "form.submitted" | "import.finished")[];
                         url: string;
                     };
                 };
@@ -4778,7 +6021,7 @@ export interface paths {
                         description?: string;
                         /** @description Re-enabling resumes the deliveries still pending */
                         enabled?: boolean;
-                        eventTypes?: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "import.finished")[];
+                        eventTypes?: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "form.submitted" | "import.finished")[];
                         url?: string;
                     };
                 };
@@ -5086,6 +6329,91 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/workspace/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the whole workspace as a zip (owners and admins): CSV per record type, JSON Lines per table, manifest
+         * @description For backups and for leaving: every record (trash included), custom fields and their values, links, stage and consent history, activities, tasks, timeline, pipelines, saved views and settings. Read from one snapshot and streamed as it is written. Restore it with POST /workspace/import.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A zip: manifest.json, workspace.json, one CSV per record type, one JSON Lines file per table under data/ */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspace/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a workspace backup (the zip of GET /workspace/export) into this empty workspace (owners and admins)
+         * @description Send the zip as the body with Content-Type application/zip. Refused with 409 when the workspace already has records or custom fields. Records keep their ids; people are matched to members by email, others leave their records without an owner (listed in the report). All or nothing: a bad file changes nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The backup zip */
+            requestBody: {
+                content: {
+                    "application/octet-stream": unknown;
+                    "application/x-zip-compressed": unknown;
+                    "application/zip": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkspaceRestoreReport"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5106,10 +6434,12 @@ export interface components {
                 from: string | null;
                 to: string[];
             } | null;
+            /** @description Form submissions only: the form, page, UTM parameters and values */
+            formSubmission?: components["schemas"]["FormSubmissionDetails"] | null;
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind?: "note" | "call" | "email" | "meeting";
+            kind?: "note" | "call" | "email" | "meeting" | "form_submission";
             links?: components["schemas"]["ActivityLink"][];
             meeting?: {
                 attendees: {
@@ -5228,10 +6558,12 @@ export interface components {
                 from: string | null;
                 to: string[];
             } | null;
+            /** @description Form submissions only: the form, page, UTM parameters and values */
+            formSubmission?: components["schemas"]["FormSubmissionDetailsInput"] | null;
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind?: "note" | "call" | "email" | "meeting";
+            kind?: "note" | "call" | "email" | "meeting" | "form_submission";
             links?: components["schemas"]["ActivityLinkInput"][];
             meeting?: {
                 attendees: {
@@ -6112,6 +7444,490 @@ export interface components {
             association: string;
             filters: components["schemas"]["FilterInput"][];
         };
+        Form: {
+            allowedOrigins: string[];
+            consent: {
+                channels: ("email" | "sms")[];
+                enabled: boolean;
+                required: boolean;
+                text: string;
+                /** @description The version consent events record for the current text */
+                textVersion: string | null;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            embedCode: {
+                /** @description A plain HTML <form> that posts without JavaScript */
+                html: string;
+                /** @description Paste into a page: a <div> the script fills with the form */
+                script: string;
+            };
+            fields: {
+                key: string;
+                label: string;
+                /** @description The choices of select, radio and checkboxes */
+                options: {
+                    label: string;
+                    value: string;
+                }[] | null;
+                placeholder: string | null;
+                required: boolean;
+                /** @enum {string} */
+                type: "text" | "textarea" | "email" | "tel" | "number" | "date" | "url" | "select" | "radio" | "checkbox" | "checkboxes";
+            }[];
+            /** Format: uuid */
+            id: string;
+            lastSubmissionAt: string | null;
+            lifecycleStage: ("subscriber" | "lead" | "mql" | "sql" | "opportunity" | "customer" | "evangelist" | "other") | null;
+            name: string;
+            ownerId: string | null;
+            publicId: string;
+            redirectUrl: string | null;
+            /** @enum {string} */
+            status: "active" | "archived";
+            submissionCount: number;
+            submitButtonLabel: string;
+            tags: string[];
+            thankYouMessage: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            urls: {
+                definition: string;
+                /** @description The script that renders the form into <div data-rapport-form="publicId"> */
+                embedScript: string;
+                /** @description A standalone page with the form */
+                hostedPage: string;
+                /** @description Where the form posts (JSON or application/x-www-form-urlencoded) */
+                submit: string;
+            };
+            viewCount: number;
+        };
+        FormInput: {
+            allowedOrigins: string[];
+            consent: {
+                channels: ("email" | "sms")[];
+                enabled: boolean;
+                required: boolean;
+                text: string;
+                /** @description The version consent events record for the current text */
+                textVersion: string | null;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            embedCode: {
+                /** @description A plain HTML <form> that posts without JavaScript */
+                html: string;
+                /** @description Paste into a page: a <div> the script fills with the form */
+                script: string;
+            };
+            fields: {
+                key: string;
+                label: string;
+                /** @description The choices of select, radio and checkboxes */
+                options: {
+                    label: string;
+                    value: string;
+                }[] | null;
+                placeholder: string | null;
+                required: boolean;
+                /** @enum {string} */
+                type: "text" | "textarea" | "email" | "tel" | "number" | "date" | "url" | "select" | "radio" | "checkbox" | "checkboxes";
+            }[];
+            /** Format: uuid */
+            id: string;
+            lastSubmissionAt: string | null;
+            lifecycleStage: ("subscriber" | "lead" | "mql" | "sql" | "opportunity" | "customer" | "evangelist" | "other") | null;
+            name: string;
+            ownerId: string | null;
+            publicId: string;
+            redirectUrl: string | null;
+            /** @enum {string} */
+            status: "active" | "archived";
+            submissionCount: number;
+            submitButtonLabel: string;
+            tags: string[];
+            thankYouMessage: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            urls: {
+                definition: string;
+                /** @description The script that renders the form into <div data-rapport-form="publicId"> */
+                embedScript: string;
+                /** @description A standalone page with the form */
+                hostedPage: string;
+                /** @description Where the form posts (JSON or application/x-www-form-urlencoded) */
+                submit: string;
+            };
+            viewCount: number;
+        };
+        FormPage: {
+            data: components["schemas"]["Form"][];
+            nextCursor: string | null;
+        };
+        FormPageInput: {
+            data: components["schemas"]["FormInput"][];
+            nextCursor: string | null;
+        };
+        FormProperty: {
+            key: string;
+            label: string;
+            options: {
+                label: string;
+                value: string;
+            }[] | null;
+            /** @description The ways it may be shown; the first is the default */
+            types: ("text" | "textarea" | "email" | "tel" | "number" | "date" | "url" | "select" | "radio" | "checkbox" | "checkboxes")[];
+        };
+        FormPropertyInput: {
+            key: string;
+            label: string;
+            options: {
+                label: string;
+                value: string;
+            }[] | null;
+            /** @description The ways it may be shown; the first is the default */
+            types: ("text" | "textarea" | "email" | "tel" | "number" | "date" | "url" | "select" | "radio" | "checkbox" | "checkboxes")[];
+        };
+        FormPropertyList: {
+            data: components["schemas"]["FormProperty"][];
+        };
+        FormPropertyListInput: {
+            data: components["schemas"]["FormPropertyInput"][];
+        };
+        FormSubmission: {
+            activityId: string | null;
+            consent: {
+                channels: string[];
+                textVersion: string;
+            } | null;
+            /** @description True when this submission created the contact */
+            contactCreated: boolean;
+            contactEmail: string | null;
+            /** Format: uuid */
+            contactId: string;
+            contactName: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            formId: string;
+            /** Format: uuid */
+            id: string;
+            pageUrl: string | null;
+            referrer: string | null;
+            utm: {
+                [key: string]: string;
+            };
+            values: {
+                key: string;
+                label: string;
+                value: string;
+            }[];
+        };
+        FormSubmissionAccepted: {
+            redirectUrl: string | null;
+            /** @constant */
+            status: "received";
+            thankYouMessage: string;
+        };
+        FormSubmissionAcceptedInput: {
+            redirectUrl: string | null;
+            /** @constant */
+            status: "received";
+            thankYouMessage: string;
+        };
+        FormSubmissionDetails: {
+            consent: {
+                channels: string[];
+                textVersion: string;
+            } | null;
+            /** Format: uuid */
+            formId: string;
+            formName: string;
+            pageUrl: string | null;
+            referrer: string | null;
+            /** Format: uuid */
+            submissionId: string;
+            utm: {
+                [key: string]: string;
+            };
+            values: {
+                key: string;
+                label: string;
+                value: string;
+            }[];
+        };
+        FormSubmissionDetailsInput: {
+            consent: {
+                channels: string[];
+                textVersion: string;
+            } | null;
+            /** Format: uuid */
+            formId: string;
+            formName: string;
+            pageUrl: string | null;
+            referrer: string | null;
+            /** Format: uuid */
+            submissionId: string;
+            utm: {
+                [key: string]: string;
+            };
+            values: {
+                key: string;
+                label: string;
+                value: string;
+            }[];
+        };
+        FormSubmissionInput: {
+            activityId: string | null;
+            consent: {
+                channels: string[];
+                textVersion: string;
+            } | null;
+            /** @description True when this submission created the contact */
+            contactCreated: boolean;
+            contactEmail: string | null;
+            /** Format: uuid */
+            contactId: string;
+            contactName: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            formId: string;
+            /** Format: uuid */
+            id: string;
+            pageUrl: string | null;
+            referrer: string | null;
+            utm: {
+                [key: string]: string;
+            };
+            values: {
+                key: string;
+                label: string;
+                value: string;
+            }[];
+        };
+        FormSubmissionPage: {
+            data: components["schemas"]["FormSubmission"][];
+            nextCursor: string | null;
+        };
+        FormSubmissionPageInput: {
+            data: components["schemas"]["FormSubmissionInput"][];
+            nextCursor: string | null;
+        };
+        Import: {
+            cancelledAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string | null;
+            /** @enum {string} */
+            dateFormat: "auto" | "YYYY-MM-DD" | "DD/MM/YYYY" | "MM/DD/YYYY" | "DD.MM.YYYY";
+            delimiter: string;
+            encoding: string;
+            /** @description Why a failed import failed */
+            error: string | null;
+            errorsByKind: {
+                [key: string]: number;
+            };
+            /** @description What columns can map to, for this object */
+            fields: components["schemas"]["ImportField"][];
+            fileName: string;
+            fileSize: number;
+            finishedAt: string | null;
+            headers: string[];
+            /** Format: uuid */
+            id: string;
+            mapping: components["schemas"]["ImportMappingEntry"][];
+            /** @enum {string} */
+            object: "contacts" | "companies" | "deals" | "activities";
+            progress: {
+                created: number;
+                etaSeconds: number | null;
+                failed: number;
+                rowsDone: number;
+                rowsPerSecond: number | null;
+                rowsTotal: number | null;
+                unchanged: number;
+                updated: number;
+            };
+            revertedAt: string | null;
+            /** @description The first 5 data rows, raw */
+            sampleRows: string[][];
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "draft" | "queued" | "running" | "completed" | "failed" | "cancelled" | "reverting" | "reverted";
+            templateId: string | null;
+            /** @enum {string} */
+            upsertKey: "email" | "domain" | "external_id" | "none";
+            version: number;
+        };
+        ImportDryRun: {
+            counts: {
+                create: number;
+                error: number;
+                rows: number;
+                unchanged: number;
+                update: number;
+            };
+            errorsByKind: {
+                [key: string]: number;
+            };
+            rows: components["schemas"]["ImportDryRunRow"][];
+        };
+        ImportDryRunInput: {
+            counts: {
+                create: number;
+                error: number;
+                rows: number;
+                unchanged: number;
+                update: number;
+            };
+            errorsByKind: {
+                [key: string]: number;
+            };
+            rows: components["schemas"]["ImportDryRunRowInput"][];
+        };
+        ImportDryRunRow: {
+            /** @enum {string} */
+            action: "create" | "update" | "unchanged" | "error";
+            errors: {
+                code: string;
+                field: string;
+                message: string;
+            }[];
+            /** @description 1-based data row */
+            row: number;
+            values: {
+                [key: string]: unknown;
+            };
+        };
+        ImportDryRunRowInput: {
+            /** @enum {string} */
+            action: "create" | "update" | "unchanged" | "error";
+            errors: {
+                code: string;
+                field: string;
+                message: string;
+            }[];
+            /** @description 1-based data row */
+            row: number;
+            values: {
+                [key: string]: unknown;
+            };
+        };
+        ImportField: {
+            custom: boolean;
+            key: string;
+            label: string;
+            required: boolean;
+            /** @description text, email, phone, number, date, datetime, boolean, select, multiselect, user, currency, url … */
+            type: string;
+        };
+        ImportFieldInput: {
+            custom: boolean;
+            key: string;
+            label: string;
+            required: boolean;
+            /** @description text, email, phone, number, date, datetime, boolean, select, multiselect, user, currency, url … */
+            type: string;
+        };
+        ImportInput: {
+            cancelledAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string | null;
+            /** @enum {string} */
+            dateFormat: "auto" | "YYYY-MM-DD" | "DD/MM/YYYY" | "MM/DD/YYYY" | "DD.MM.YYYY";
+            delimiter: string;
+            encoding: string;
+            /** @description Why a failed import failed */
+            error: string | null;
+            errorsByKind: {
+                [key: string]: number;
+            };
+            /** @description What columns can map to, for this object */
+            fields: components["schemas"]["ImportFieldInput"][];
+            fileName: string;
+            fileSize: number;
+            finishedAt: string | null;
+            headers: string[];
+            /** Format: uuid */
+            id: string;
+            mapping: components["schemas"]["ImportMappingEntryInput"][];
+            /** @enum {string} */
+            object: "contacts" | "companies" | "deals" | "activities";
+            progress: {
+                created: number;
+                etaSeconds: number | null;
+                failed: number;
+                rowsDone: number;
+                rowsPerSecond: number | null;
+                rowsTotal: number | null;
+                unchanged: number;
+                updated: number;
+            };
+            revertedAt: string | null;
+            /** @description The first 5 data rows, raw */
+            sampleRows: string[][];
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "draft" | "queued" | "running" | "completed" | "failed" | "cancelled" | "reverting" | "reverted";
+            templateId: string | null;
+            /** @enum {string} */
+            upsertKey: "email" | "domain" | "external_id" | "none";
+            version: number;
+        };
+        ImportMappingEntry: {
+            /** @description The header text of the column */
+            column: string;
+            /** @description A field key (first_name, email, custom.<key> …) or null to skip the column */
+            field: string | null;
+            /** @description 0-based column index */
+            index: number;
+        };
+        ImportMappingEntryInput: {
+            /** @description The header text of the column */
+            column: string;
+            /** @description A field key (first_name, email, custom.<key> …) or null to skip the column */
+            field: string | null;
+            /** @description 0-based column index */
+            index: number;
+        };
+        ImportTemplate: {
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string | null;
+            /** @enum {string} */
+            dateFormat: "auto" | "YYYY-MM-DD" | "DD/MM/YYYY" | "MM/DD/YYYY" | "DD.MM.YYYY";
+            /** Format: uuid */
+            id: string;
+            mapping: {
+                column: string;
+                field: string | null;
+            }[];
+            name: string;
+            /** @enum {string} */
+            object: "contacts" | "companies" | "deals" | "activities";
+            /** @enum {string} */
+            upsertKey: "email" | "domain" | "external_id" | "none";
+        };
+        ImportTemplateInput: {
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string | null;
+            /** @enum {string} */
+            dateFormat: "auto" | "YYYY-MM-DD" | "DD/MM/YYYY" | "MM/DD/YYYY" | "DD.MM.YYYY";
+            /** Format: uuid */
+            id: string;
+            mapping: {
+                column: string;
+                field: string | null;
+            }[];
+            name: string;
+            /** @enum {string} */
+            object: "contacts" | "companies" | "deals" | "activities";
+            /** @enum {string} */
+            upsertKey: "email" | "domain" | "external_id" | "none";
+        };
         Invitation: {
             /** Format: date-time */
             createdAt: string;
@@ -6138,12 +7954,46 @@ export interface components {
             /** @enum {string} */
             role: "owner" | "admin" | "manager" | "member" | "read_only";
         };
+        ListExportRequest: {
+            /** @description Field keys in order (custom fields as custom.<key>); defaults to the view’s columns, else every column */
+            columns?: string[];
+            /** @description As POST /<records>/search; defaults to the view’s, else every record */
+            filterGroups?: {
+                filters: components["schemas"]["Filter"][];
+            }[];
+            /** @description As POST /<records>/search; defaults to the view’s */
+            sort?: {
+                /**
+                 * @default asc
+                 * @enum {string}
+                 */
+                direction: "asc" | "desc";
+                field: string;
+            }[];
+        };
+        ListExportRequestInput: {
+            /** @description Field keys in order (custom fields as custom.<key>); defaults to the view’s columns, else every column */
+            columns?: string[];
+            /** @description As POST /<records>/search; defaults to the view’s, else every record */
+            filterGroups?: {
+                filters: components["schemas"]["FilterInput"][];
+            }[];
+            /** @description As POST /<records>/search; defaults to the view’s */
+            sort?: {
+                /**
+                 * @default asc
+                 * @enum {string}
+                 */
+                direction: "asc" | "desc";
+                field: string;
+            }[];
+        };
         Me: {
             csrfToken: string | null;
             /** @description The roles the caller may give members and invitations */
             grantableRoles: ("owner" | "admin" | "manager" | "member" | "read_only")[];
             /** @description What the caller may do in this workspace (records they own aside) */
-            permissions: ("workspace.read" | "workspace.update" | "members.read" | "members.update_role" | "members.remove" | "invitations.manage" | "api_keys.manage" | "webhooks.manage" | "custom_fields.manage" | "pipelines.manage" | "audit.read" | "records.read" | "records.create" | "records.update" | "records.delete" | "records.reassign" | "calendar_feed.manage")[];
+            permissions: ("workspace.read" | "workspace.update" | "members.read" | "members.update_role" | "members.remove" | "invitations.manage" | "api_keys.manage" | "webhooks.manage" | "custom_fields.manage" | "pipelines.manage" | "audit.read" | "records.read" | "records.create" | "records.update" | "records.delete" | "records.reassign" | "calendar_feed.manage" | "forms.manage" | "workspace.export" | "workspace.import" | "imports.read" | "imports.manage")[];
             /** @enum {string} */
             role: "owner" | "admin" | "manager" | "member" | "read_only";
             user: components["schemas"]["User"];
@@ -6163,7 +8013,7 @@ export interface components {
             /** @description The roles the caller may give members and invitations */
             grantableRoles: ("owner" | "admin" | "manager" | "member" | "read_only")[];
             /** @description What the caller may do in this workspace (records they own aside) */
-            permissions: ("workspace.read" | "workspace.update" | "members.read" | "members.update_role" | "members.remove" | "invitations.manage" | "api_keys.manage" | "webhooks.manage" | "custom_fields.manage" | "pipelines.manage" | "audit.read" | "records.read" | "records.create" | "records.update" | "records.delete" | "records.reassign" | "calendar_feed.manage")[];
+            permissions: ("workspace.read" | "workspace.update" | "members.read" | "members.update_role" | "members.remove" | "invitations.manage" | "api_keys.manage" | "webhooks.manage" | "custom_fields.manage" | "pipelines.manage" | "audit.read" | "records.read" | "records.create" | "records.update" | "records.delete" | "records.reassign" | "calendar_feed.manage" | "forms.manage" | "workspace.export" | "workspace.import" | "imports.read" | "imports.manage")[];
             /** @enum {string} */
             role: "owner" | "admin" | "manager" | "member" | "read_only";
             user: components["schemas"]["UserInput"];
@@ -6379,6 +8229,62 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        PublicForm: {
+            consent: {
+                channels: ("email" | "sms")[];
+                required: boolean;
+                text: string;
+            } | null;
+            fields: {
+                key: string;
+                label: string;
+                /** @description The choices of select, radio and checkboxes */
+                options: {
+                    label: string;
+                    value: string;
+                }[] | null;
+                placeholder: string | null;
+                required: boolean;
+                /** @enum {string} */
+                type: "text" | "textarea" | "email" | "tel" | "number" | "date" | "url" | "select" | "radio" | "checkbox" | "checkboxes";
+            }[];
+            /** @description The name of the hidden field people leave empty */
+            honeypot: string;
+            name: string;
+            publicId: string;
+            redirectUrl: string | null;
+            submitButtonLabel: string;
+            submitUrl: string;
+            thankYouMessage: string;
+        };
+        PublicFormInput: {
+            consent: {
+                channels: ("email" | "sms")[];
+                required: boolean;
+                text: string;
+            } | null;
+            fields: {
+                key: string;
+                label: string;
+                /** @description The choices of select, radio and checkboxes */
+                options: {
+                    label: string;
+                    value: string;
+                }[] | null;
+                placeholder: string | null;
+                required: boolean;
+                /** @enum {string} */
+                type: "text" | "textarea" | "email" | "tel" | "number" | "date" | "url" | "select" | "radio" | "checkbox" | "checkboxes";
+            }[];
+            /** @description The name of the hidden field people leave empty */
+            honeypot: string;
+            name: string;
+            publicId: string;
+            redirectUrl: string | null;
+            submitButtonLabel: string;
+            submitUrl: string;
+            thankYouMessage: string;
         };
         RecordChange: {
             action: string;
@@ -6931,7 +8837,7 @@ export interface components {
             /** Format: uuid */
             eventId: string;
             /** @enum {string} */
-            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "import.finished";
+            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "form.submitted" | "import.finished";
             /**
              * Format: uuid
              * @description The webhook-id header: the same on every retry and redelivery
@@ -6962,7 +8868,7 @@ export interface components {
             /** Format: uuid */
             eventId: string;
             /** @enum {string} */
-            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "import.finished";
+            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "form.submitted" | "import.finished";
             /**
              * Format: uuid
              * @description The webhook-id header: the same on every retry and redelivery
@@ -6975,10 +8881,10 @@ export interface components {
             status: "pending" | "succeeded" | "failed";
         };
         WebhookEventTypes: {
-            data: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "import.finished")[];
+            data: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "form.submitted" | "import.finished")[];
         };
         WebhookEventTypesInput: {
-            data: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "import.finished")[];
+            data: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "form.submitted" | "import.finished")[];
         };
         WebhookSettings: {
             /** @description Allow targets on loopback and private networks (refused by default against server-side request forgery) */
@@ -6996,7 +8902,7 @@ export interface components {
             /** @description Why Rapport disabled it, e.g. after sustained failures */
             disabledReason: string | null;
             enabled: boolean;
-            eventTypes: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "import.finished")[];
+            eventTypes: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "form.submitted" | "import.finished")[];
             /** @description When deliveries began failing, if they still are */
             failingSince: string | null;
             /** Format: uuid */
@@ -7013,7 +8919,7 @@ export interface components {
             /** @description Why Rapport disabled it, e.g. after sustained failures */
             disabledReason: string | null;
             enabled: boolean;
-            eventTypes: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "import.finished")[];
+            eventTypes: ("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.merged" | "activity.created" | "activity.updated" | "activity.deleted" | "activity.restored" | "activity.merged" | "task.created" | "task.updated" | "task.deleted" | "task.restored" | "task.merged" | "deal.stage_changed" | "deal.won" | "deal.lost" | "contact.lifecycle_stage_changed" | "form.submitted" | "import.finished")[];
             /** @description When deliveries began failing, if they still are */
             failingSince: string | null;
             /** Format: uuid */
@@ -7065,6 +8971,56 @@ export interface components {
             };
             /** Format: date-time */
             updatedAt: string;
+        };
+        WorkspaceRestoreReport: {
+            /** @description Rows restored per table */
+            restored: {
+                [key: string]: number;
+            };
+            source: {
+                exportedAt: string;
+                name: string;
+                workspaceId: string;
+            };
+            users: {
+                /** @description People of the backup who are members here, by email: their records keep them */
+                mapped: {
+                    email: string;
+                    name: string;
+                }[];
+                /** @description People of the backup who are not members here: their records have no owner */
+                missing: {
+                    email: string;
+                    name: string;
+                }[];
+            };
+            /** @description Saved views of missing people, now belonging to the person who restored */
+            viewsReassigned: number;
+        };
+        WorkspaceRestoreReportInput: {
+            /** @description Rows restored per table */
+            restored: {
+                [key: string]: number;
+            };
+            source: {
+                exportedAt: string;
+                name: string;
+                workspaceId: string;
+            };
+            users: {
+                /** @description People of the backup who are members here, by email: their records keep them */
+                mapped: {
+                    email: string;
+                    name: string;
+                }[];
+                /** @description People of the backup who are not members here: their records have no owner */
+                missing: {
+                    email: string;
+                    name: string;
+                }[];
+            };
+            /** @description Saved views of missing people, now belonging to the person who restored */
+            viewsReassigned: number;
         };
     };
     responses: never;

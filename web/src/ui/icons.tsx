@@ -81,6 +81,11 @@ export const icons = {
       <path d="M8 3v10M3 8h10" />
     </Icon>
   ),
+  import: (
+    <Icon>
+      <path d="M8 2.5v7M5 6.5l3 3 3-3M2.5 10.5v2a1 1 0 0 0 1 1h9a1 1 0 0 0 1-1v-2" />
+    </Icon>
+  ),
   duplicates: (
     <Icon>
       <rect x="2.5" y="4.5" width="7" height="9" rx="1" />

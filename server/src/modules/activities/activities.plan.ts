@@ -70,6 +70,7 @@ export async function planActivity(
       ...call,
       ...email,
       ...meeting,
+      form_submission: row?.form_submission ?? null,
     },
     links,
   };

@@ -23,6 +23,7 @@ export function activityView(r: ActivityRow, links: ActivityLink[]) {
             attendees: r.meeting_attendees.map((a) => ({ email: a.email, name: a.name ?? null, contactId: a.contactId ?? null })),
           }
         : null,
+    formSubmission: r.kind === 'form_submission' ? r.form_submission : null,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
   };

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
-import type { ActivityLink } from './activities.schema.ts';
+import type { ActivityLink, FormSubmissionDetails } from './activities.schema.ts';
 
 /** A meeting attendee as stored. */
 export type Attendee = { email: string; name: string | null; contactId: string | null };
@@ -8,7 +8,7 @@ export type Attendee = { email: string; name: string | null; contactId: string |
 export type ActivityRow = {
   workspace_id: string;
   id: string;
-  kind: 'note' | 'call' | 'email' | 'meeting';
+  kind: 'note' | 'call' | 'email' | 'meeting' | 'form_submission';
   subject: string | null;
   body: string | null;
   body_html: string | null;
@@ -24,6 +24,7 @@ export type ActivityRow = {
   meeting_end_at: Date | null;
   meeting_location: string | null;
   meeting_attendees: Attendee[];
+  form_submission: FormSubmissionDetails | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -48,13 +49,15 @@ const activityColumns = [
   'meeting_end_at',
   'meeting_location',
   'meeting_attendees',
+  'form_submission',
 ] as const;
 export type ActivityValues = Pick<ActivityRow, (typeof activityColumns)[number]>;
 
 /** The columns an activity SELECT returns, over alias `ac`. */
 export const activitySelect = `ac.workspace_id, ac.id, ${activityColumns.map((k) => `ac.${k}`).join(', ')}, ac.version, ac.created_at, ac.updated_at, ac.deleted_at`;
 
-const bind = (v: ActivityValues) => activityColumns.map((k) => (k === 'meeting_attendees' ? JSON.stringify(v[k]) : v[k]));
+const jsonColumns = new Set<string>(['meeting_attendees', 'form_submission']);
+const bind = (v: ActivityValues) => activityColumns.map((k) => (jsonColumns.has(k) && v[k] !== null ? JSON.stringify(v[k]) : v[k]));
 
 /** Inserts an activity. */
 export async function insertActivityRow(db: Queryable, workspaceId: string, id: string, values: ActivityValues): Promise<ActivityRow> {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { recordListQuery } from '../../http/schemas.ts';
 
-export const activityKinds = ['note', 'call', 'email', 'meeting'] as const;
+export const activityKinds = ['note', 'call', 'email', 'meeting', 'form_submission'] as const;
 export type ActivityKind = (typeof activityKinds)[number];
+/** The kinds a person or API client logs; form submissions are written by the forms module only. */
+export const loggedActivityKinds = ['note', 'call', 'email', 'meeting'] as const;
 export const linkRecordTypes = ['contact', 'company', 'deal'] as const;
 
 /** A record an activity is linked to. */
@@ -63,7 +65,7 @@ const writeFields = {
 
 /** The body of POST /activities. */
 export const activityCreateSchema = z
-  .object({ kind: z.enum(activityKinds), ...writeFields })
+  .object({ kind: z.enum(loggedActivityKinds), ...writeFields })
   .partial()
   .required({ kind: true, links: true })
   .strict()
@@ -73,6 +75,21 @@ export type ActivityCreate = z.infer<typeof activityCreateSchema>;
 /** The body of PATCH /activities/{id}: the kind of an activity never changes. */
 export const activityUpdateSchema = z.object(writeFields).partial().strict().meta({ id: 'ActivityUpdate' });
 export type ActivityUpdate = z.infer<typeof activityUpdateSchema>;
+
+/** What a form submission activity records beside its subject and body. */
+export const formSubmissionDetailsSchema = z
+  .object({
+    formId: z.uuid(),
+    formName: z.string(),
+    submissionId: z.uuid(),
+    pageUrl: z.string().nullable(),
+    referrer: z.string().nullable(),
+    utm: z.record(z.string(), z.string()),
+    values: z.array(z.object({ key: z.string(), label: z.string(), value: z.string() })),
+    consent: z.object({ channels: z.array(z.string()), textVersion: z.string() }).nullable(),
+  })
+  .meta({ id: 'FormSubmissionDetails' });
+export type FormSubmissionDetails = z.infer<typeof formSubmissionDetailsSchema>;
 
 /** An activity as the API shows it. */
 export const activitySchema = z
@@ -101,6 +118,7 @@ export const activitySchema = z
         attendees: z.array(z.object({ email: z.string(), name: z.string().nullable(), contactId: z.uuid().nullable() })),
       })
       .nullable(),
+    formSubmission: formSubmissionDetailsSchema.nullable().describe('Form submissions only: the form, page, UTM parameters and values'),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

@@ -45,7 +45,11 @@ const audited = (a: LinkedActivity) => activityAuditFields(activityView(a.row, a
 export async function createActivity(ctx: Ctx, input: ActivityCreate): Promise<LinkedActivity> {
   authorize(ctx, 'records.create');
   if (input.ownerId && input.ownerId !== ctx.actor.userId) authorize(ctx, 'records.reassign');
-  const plan = await planActivity(ctx, input);
+  return insertPlannedActivity(ctx, await planActivity(ctx, input));
+}
+
+/** Writes a validated activity with its links, timeline entries, audit row and event (also used for form submissions). */
+export async function insertPlannedActivity(ctx: Ctx, plan: ActivityPlan): Promise<LinkedActivity> {
   const row = await insertActivityRow(ctx.tx, ctx.workspaceId, newId(), plan.values);
   await applyLinks(ctx, row, plan);
   const created = { row, links: plan.links };

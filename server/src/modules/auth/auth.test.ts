@@ -323,7 +323,7 @@ describe('permissions in /me', () => {
     expect(asMember.grantableRoles).toEqual([]);
     const { client: readKey } = await apiKeyClient(client, 'read');
     const asKey = (await readKey.get('/api/v1/me')).json();
-    expect(asKey.permissions).toEqual(['workspace.read', 'members.read', 'audit.read', 'records.read']);
+    expect(asKey.permissions).toEqual(['workspace.read', 'members.read', 'audit.read', 'records.read', 'imports.read']);
     expect(asKey.grantableRoles).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { newId } from '../../lib/ids.ts';
 import { can } from '../../policies.ts';
 import { normaliseEmail } from './contacts.normalize.ts';
 import { type ContactPlan, contactWriteEnv, planContact } from './contacts.plan.ts';
-import { type ContactRow, contactSelect } from './contacts.repo.ts';
+import { type CompanyLinkRow, type ContactRow, companyLinksJson, contactSelect } from './contacts.repo.ts';
 import { type ContactWrite, contactWriteSchema } from './contacts.schema.ts';
 import { applyContactWrites } from './contacts.write.ts';
 
@@ -69,33 +69,43 @@ function upsertKey(input: ContactWrite, idProperty: 'email' | 'externalId'): str
   return raw ? normaliseEmail(raw) : undefined;
 }
 
-async function findExisting(
-  ctx: Ctx,
-  mode: 'update' | 'upsert',
-  keys: string[],
-  idProperty?: 'email' | 'externalId',
-): Promise<ContactRow[]> {
-  if (keys.length === 0) return [];
+/** Existing contacts with their company links, read in the same statement. */
+type Existing = { rows: ContactRow[]; links: Map<string, CompanyLinkRow[]> };
+
+async function findExisting(ctx: Ctx, mode: 'update' | 'upsert', keys: string[], idProperty?: 'email' | 'externalId'): Promise<Existing> {
+  const links = new Map<string, CompanyLinkRow[]>();
+  if (keys.length === 0) return { rows: [], links };
   const live = 'c.deleted_at IS NULL AND c.merged_into IS NULL';
-  const select = (join: string) =>
-    ctx.tx.query<ContactRow>(
-      `SELECT ${contactSelect} FROM unnest($2::text[]) k (key) JOIN contacts c ON c.workspace_id = $1 AND ${join} AND ${live}`,
-      [ctx.workspaceId, [...new Set(keys)]],
+  const withLinks = `${contactSelect}, ${companyLinksJson} AS company_links`;
+  // Each row's company links come along (the write's before-view needs them): one round trip.
+  const split = (res: { rows: (ContactRow & { company_links: CompanyLinkRow[] })[] }) =>
+    res.rows.map(({ company_links, ...row }) => {
+      links.set(row.id, company_links);
+      return row as ContactRow;
+    });
+  const select = async (join: string) =>
+    split(
+      await ctx.tx.query<ContactRow & { company_links: CompanyLinkRow[] }>(
+        `SELECT ${withLinks} FROM unnest($2::text[]) k (key) JOIN contacts c ON c.workspace_id = $1 AND ${join} AND ${live}`,
+        [ctx.workspaceId, [...new Set(keys)]],
+      ),
     );
-  if (mode === 'update') return (await select('c.id = k.key::uuid')).rows;
-  if (idProperty === 'externalId') return (await select('c.external_id = k.key')).rows;
+  if (mode === 'update') return { rows: await select('c.id = k.key::uuid'), links };
+  if (idProperty === 'externalId') return { rows: await select('c.external_id = k.key'), links };
   // Most upserts name a contact's primary email: one index probe each. Only the keys left over
   // are looked up among every contact's other addresses.
-  const byPrimary = (await select('c.email = k.key')).rows;
+  const byPrimary = await select('c.email = k.key');
   const found = new Set(byPrimary.flatMap((r) => r.email_list));
   const rest = keys.filter((k) => !found.has(k));
-  if (rest.length === 0) return byPrimary;
-  const others = await ctx.tx.query<ContactRow>(
-    `SELECT ${contactSelect} FROM contacts c WHERE c.workspace_id = $1 AND c.email_list && $2::text[] AND ${live}`,
-    [ctx.workspaceId, rest],
+  if (rest.length === 0) return { rows: byPrimary, links };
+  const others = split(
+    await ctx.tx.query<ContactRow & { company_links: CompanyLinkRow[] }>(
+      `SELECT ${withLinks} FROM contacts c WHERE c.workspace_id = $1 AND c.email_list && $2::text[] AND ${live}`,
+      [ctx.workspaceId, rest],
+    ),
   );
   const seen = new Set(byPrimary.map((r) => r.id));
-  return [...byPrimary, ...others.rows.filter((r) => !seen.has(r.id))];
+  return { rows: [...byPrimary, ...others.filter((r) => !seen.has(r.id))], links };
 }
 
 /**
@@ -127,7 +137,7 @@ export async function batchWriteContacts(
         : [];
   const existing = await findExisting(ctx, request.mode === 'create' ? 'update' : request.mode, keys, idProperty);
   const byKey = new Map<string, Target>();
-  for (const row of existing) {
+  for (const row of existing.rows) {
     const target: Target = { id: row.id, current: row, state: row };
     if (request.mode === 'update') byKey.set(row.id, target);
     else if (idProperty === 'externalId' && row.external_id) byKey.set(row.external_id, target);
@@ -185,7 +195,12 @@ export async function batchWriteContacts(
   });
   const rows = await applyContactWrites(
     ctx,
-    [...targets.values()].map((t) => ({ id: t.id, plan: t.plan as ContactPlan, current: t.current })),
+    [...targets.values()].map((t) => ({
+      id: t.id,
+      plan: t.plan as ContactPlan,
+      current: t.current,
+      currentLinks: t.current ? existing.links.get(t.id) : undefined,
+    })),
   );
   return { results, rows };
 }

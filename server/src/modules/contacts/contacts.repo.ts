@@ -136,6 +136,26 @@ export async function findContactRow(db: Queryable, workspaceId: string, id: str
   return res.rows[0];
 }
 
+/**
+ * Company links read together with their contact's row (findContactRowWithLinks), for presenting
+ * that row without another round trip. Keyed by the row object: a row read again, or returned by
+ * a write, has none and its links are read when needed.
+ */
+export const linksReadWith = new WeakMap<ContactRow, CompanyLinkRow[]>();
+
+/** findContactRow, with the contact's company links read in the same statement (see linksReadWith). */
+export async function findContactRowWithLinks(db: Queryable, workspaceId: string, id: string): Promise<ContactRow | undefined> {
+  const res = await db.query<ContactRow & { company_links: CompanyLinkRow[] }>(
+    `SELECT ${contactSelect}, ${companyLinksJson} AS company_links FROM contacts c WHERE c.workspace_id = $1 AND c.id = $2`,
+    [workspaceId, id],
+  );
+  const found = res.rows[0];
+  if (!found) return undefined;
+  const { company_links, ...row } = found;
+  linksReadWith.set(row, company_links);
+  return row;
+}
+
 /** Marks contacts deleted (trash) or restores them; returns the rows changed. */
 export async function setContactsDeleted(db: Queryable, workspaceId: string, ids: string[], deleted: boolean): Promise<ContactRow[]> {
   const res = await db.query<ContactRow>(
@@ -165,15 +185,27 @@ export type CompanyLinkRow = {
   is_primary: boolean;
 };
 
-/** The company links of several contacts at once. */
+/** The live companies a contact (alias `c`) is linked to, primary first, as a JSON array of CompanyLinkRow. */
+export const companyLinksJson = `(SELECT coalesce(json_agg(json_build_object('contact_id', cc.contact_id, 'company_id', cc.company_id, 'name', co.name,
+    'title', cc.title, 'role', cc.role, 'is_primary', cc.is_primary) ORDER BY cc.is_primary DESC, co.name), '[]')
+  FROM contact_companies cc JOIN companies co ON co.workspace_id = cc.workspace_id AND co.id = cc.company_id
+  WHERE cc.workspace_id = c.workspace_id AND cc.contact_id = c.id AND co.deleted_at IS NULL AND co.merged_into IS NULL)`;
+
+/**
+ * The company links of several contacts at once. Each contact's links are read through the
+ * primary key (a list of a thousand ids matched with "= ANY" was planned as a scan of every link and
+ * company of the workspace).
+ */
 export async function companyLinksOf(db: Queryable, workspaceId: string, contactIds: string[]): Promise<CompanyLinkRow[]> {
   if (contactIds.length === 0) return [];
   const res = await db.query<CompanyLinkRow>(
     `SELECT cc.contact_id, cc.company_id, co.name, cc.title, cc.role, cc.is_primary
-     FROM contact_companies cc JOIN companies co ON co.workspace_id = cc.workspace_id AND co.id = cc.company_id
-     WHERE cc.workspace_id = $1 AND cc.contact_id = ANY($2::uuid[]) AND co.deleted_at IS NULL AND co.merged_into IS NULL
+     FROM unnest($2::uuid[]) AS k (id)
+     JOIN contact_companies cc ON cc.workspace_id = $1 AND cc.contact_id = k.id
+     JOIN companies co ON co.workspace_id = cc.workspace_id AND co.id = cc.company_id
+     WHERE co.deleted_at IS NULL AND co.merged_into IS NULL
      ORDER BY cc.is_primary DESC, co.name`,
-    [workspaceId, contactIds],
+    [workspaceId, [...new Set(contactIds)]],
   );
   return res.rows;
 }

@@ -17,7 +17,14 @@ import { defaultWorkspaceSettings } from '../workspaces/workspaces.schema.ts';
 import { normaliseEmail, normalisePhone } from './contacts.normalize.ts';
 import { contactWriteEnv, planContact } from './contacts.plan.ts';
 import type { ContactView } from './contacts.presenter.ts';
-import { type ContactRow, contactSelect, findContactRow, findLiveContactRows, setContactsDeleted } from './contacts.repo.ts';
+import {
+  type ContactRow,
+  contactSelect,
+  findContactRow,
+  findContactRowWithLinks,
+  findLiveContactRows,
+  setContactsDeleted,
+} from './contacts.repo.ts';
 import type { ContactWrite } from './contacts.schema.ts';
 import { applyContactWrites, auditFields, contactViews } from './contacts.write.ts';
 
@@ -39,7 +46,7 @@ export async function createContact(ctx: Ctx, input: ContactWrite): Promise<Cont
 /** A live contact, or not_found; a merged-away contact answers with where it went. */
 export async function getContact(ctx: Ctx, id: string): Promise<ContactRow> {
   authorize(ctx, 'records.read');
-  const row = await findContactRow(ctx.tx, ctx.workspaceId, id);
+  const row = await findContactRowWithLinks(ctx.tx, ctx.workspaceId, id);
   if (!row || row.deleted_at) throw notFound('Contact');
   if (row.merged_into) {
     throw new AppError('moved_permanently', 'This contact was merged into another', undefined, {

@@ -8,20 +8,27 @@ import { addTimelineEntries, type NewTimelineEntry, visibleChanges } from '../..
 import type { ContactPlan } from './contacts.plan.ts';
 import { type ContactView, contactView } from './contacts.presenter.ts';
 import {
+  type CompanyLinkRow,
   type ContactRow,
   companyLinksOf,
   contactColumns,
   insertConsentEvents,
   insertContactRows,
+  linksReadWith,
   replaceCompanyLinks,
   updateContactRows,
 } from './contacts.repo.ts';
 
-/** One planned write: a new contact (no `current`) or an update of `current`. */
-export type ContactWriteItem = { id: string; plan: ContactPlan; current?: ContactRow };
+/**
+ * One planned write: a new contact (no `current`) or an update of `current`, with its company
+ * links when the caller read them already (`currentLinks`; otherwise they are read here).
+ */
+export type ContactWriteItem = { id: string; plan: ContactPlan; current?: ContactRow; currentLinks?: CompanyLinkRow[] };
 
 /** Loads the views (row + company links) of contacts, for presenting and auditing. */
 export async function contactViews(ctx: Ctx, rows: ContactRow[]): Promise<ContactView[]> {
+  // Rows read with their links already (one contact, presented as it was read) need no query.
+  if (rows.every((r) => linksReadWith.has(r))) return rows.map((r) => contactView(r, linksReadWith.get(r) ?? []));
   const links = await companyLinksOf(
     ctx.tx,
     ctx.workspaceId,
@@ -52,10 +59,13 @@ function externalIdTaken(err: unknown): never {
  * fails with 412 and nothing is written. Returns the saved rows in the order of `items`.
  */
 export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Promise<ContactRow[]> {
-  const beforeViews = await contactViews(
-    ctx,
-    all.flatMap((i) => (i.current ? [i.current] : [])),
-  );
+  const existing = all.filter((i) => i.current);
+  const beforeViews = existing.every((i) => i.currentLinks)
+    ? existing.map((i) => contactView(i.current as ContactRow, i.currentLinks ?? []))
+    : await contactViews(
+        ctx,
+        existing.map((i) => i.current as ContactRow),
+      );
   const beforeById = new Map(beforeViews.map((v) => [v.id, v]));
   // An update that changes nothing writes nothing: no new version, audit row, event or timeline entry.
   const items = all.filter((i) => !isNoop(i, beforeById.get(i.id)));

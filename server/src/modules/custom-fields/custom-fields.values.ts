@@ -118,7 +118,7 @@ export async function memberIds(db: Queryable, workspaceId: string): Promise<Set
 }
 
 /**
- * Where `custom_field_values` keeps each type's value (migration 0005, `rapport_custom_value_columns`
+ * Where `custom_field_values` keeps each type's value (migrations 0005 and 0013, `rapport_custom_value_rows`
  * must agree); types not listed are read from the jsonb only.
  */
 const typedColumns: Partial<Record<CustomFieldRow['type'], TypedValueColumn>> = {

@@ -1,10 +1,9 @@
 import type { Ctx } from '../../context.ts';
-import type { Queryable } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
+import { SqlParams } from '../../lib/sql-params.ts';
 import { authorize } from '../../policies.ts';
 import { normaliseDomain } from '../companies/companies.normalize.ts';
 import { normaliseEmail, normalisePhone } from '../contacts/contacts.normalize.ts';
-import { findWorkspace } from '../workspaces/workspaces.repo.ts';
 import { defaultWorkspaceSettings } from '../workspaces/workspaces.schema.ts';
 import { type ParsedSearch, parseSearch, prefixQuery } from './search.query.ts';
 
@@ -29,7 +28,18 @@ const ENTITY_CAP = 500;
 const contactName = `lower(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))`;
 const contactTitle = `coalesce(nullif(trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), ''), c.email, c.phone, '')`;
 
-type Row = { type: SearchType; id: string; title: string; snippet: string | null; score: number; occurred_at?: Date | null; kind?: string };
+type Row = {
+  /** Which part of the statement found it: 1–3 contacts, companies, deals; 4 activities through linked records; 5 activity text; 9 typo candidates. */
+  part: number;
+  type: SearchType;
+  id: string;
+  title: string;
+  snippet: string | null;
+  score: number;
+  occurred_at: Date | null;
+  kind: string | null;
+  links: SearchHit['links'] | null;
+};
 
 /**
  * How many matches of one type are ranked. A word as common as a popular first name can match a
@@ -37,6 +47,28 @@ type Row = { type: SearchType; id: string; title: string; snippet: string | null
  * domain match) keeps a search fast at any size, at the price of which of many equal matches show.
  */
 const CANDIDATE_CAP = 300;
+
+/**
+ * The parameters of one search statement, each bound once under a name on first use (a parameter
+ * bound but never used has no type to infer).
+ */
+class Binder {
+  readonly params = new SqlParams();
+  private readonly named = new Map<string, string>();
+
+  /** `known`: values bound by name only where a part uses them (the workspace, the limit, the text query as typed). */
+  constructor(private readonly known: Record<string, unknown>) {}
+
+  /** The placeholder of `name`, bound to `value` (or its known value) on first use. */
+  bind(name: string, value?: unknown): string {
+    let placeholder = this.named.get(name);
+    if (!placeholder) {
+      placeholder = this.params.add(value === undefined ? this.known[name] : value);
+      this.named.set(name, placeholder);
+    }
+    return placeholder;
+  }
+}
 
 /**
  * `table` rows matching a text condition, as a FROM item aliased `a`, read through the text index.
@@ -55,35 +87,47 @@ type WordSearch = { tsquery: string; nameStarts: string[] };
  * so a name a tenth of the contacts share costs what a rare one does. The text match is checked
  * on each row read (coalesce keeps the planner from adding the text index's bitmap of them all).
  */
-function contactsByNameStart(starts: string, tsquery: string, live: string, cap: number | string): string {
+function contactsByNameStart(ws: string, starts: string, tsquery: string, live: string, cap: number | string): string {
   // Per word, the index read in its own order and stopped at `cap` (a bitmap would gather every match).
   const byColumn = (column: string) => {
     const name = `(lower(c.${column}) COLLATE "C")`;
     return `(SELECT x.id FROM unnest(${starts}::text[]) AS w (start), LATERAL (SELECT c.id FROM contacts c
-      WHERE c.workspace_id = $1 AND ${name} >= w.start AND ${name} < w.start || chr(1114111)
+      WHERE c.workspace_id = ${ws} AND ${name} >= w.start AND ${name} < w.start || chr(1114111)
         AND ${live} AND coalesce(c.search @@ ${tsquery}, false) ORDER BY ${name} LIMIT ${cap}) x LIMIT ${cap})`;
   };
   return `SELECT DISTINCT id FROM (${byColumn('first_name')} UNION ALL ${byColumn('last_name')}) n`;
 }
 
-/** Records of one type whose name, email, phone or domain matches, best first. */
-async function entityHits(
-  db: Queryable,
-  ctx: Ctx,
+/** The columns every part of a search statement returns, after its own: when it happened, its kind and links (activities). */
+const noActivity = 'NULL::timestamptz AS occurred_at, NULL::text AS kind, NULL::json AS links';
+
+/**
+ * The part of a search statement finding records of one type whose name, email, phone or domain
+ * matches, best first: the exact matches and, with `words`, up to CANDIDATE_CAP word (or typo)
+ * matches, ranked by score. Undefined when there is nothing to look for.
+ */
+function entityPart(
+  b: Binder,
   type: 'contact' | 'company' | 'deal',
   s: ParsedSearch,
   exact: Exact,
-  limit: number,
-  words: WordSearch | null,
-) {
-  const params: unknown[] = [ctx.workspaceId, words?.tsquery ?? null, s.text, limit];
+  words: { tsquery: string; starts: string } | null,
+): string | undefined {
+  const ws = b.bind('ws');
+  const limit = b.bind('limit');
+  const text = () => b.bind('text', s.text);
+  // The exact part ranks with the text query as typed (its matches score 1.0 whatever it says).
+  const tsq = `to_tsquery('simple', ${words?.tsquery ?? b.bind('tsq')})`;
   const exactOnly = words === null;
   /**
-   * The exact matches and up to CANDIDATE_CAP word (or typo) matches of `table` aliased `a`,
-   * ranked by `score`. `named` (contacts) offers candidates by the start of a name first; the
-   * text index is then asked only when those are fewer than the cap.
+   * The candidates of `table` aliased `a`, ranked by `score`, each read by its key (a few hundred
+   * at most: joined, the planner guessed them many and read every record of the workspace into a
+   * hash table to match none or a few). `named` (contacts) offers
+   * candidates by the start of a name first; the text index is then asked only when those are
+   * fewer than the cap.
    */
   const ranked = (
+    part: number,
     table: string,
     a: string,
     live: string,
@@ -98,248 +142,237 @@ async function entityHits(
     const byWords = exactOnly
       ? ''
       : `${named ? 'UNION (SELECT id FROM named)' : ''}
-      UNION (SELECT ${a}.id FROM ${textMatches(table, a, wordMatch)} WHERE ${a}.workspace_id = $1 AND ${live}${fewNamed} LIMIT ${CANDIDATE_CAP})`;
+      UNION (SELECT ${a}.id FROM ${textMatches(table, a, wordMatch)} WHERE ${a}.workspace_id = ${ws} AND ${live}${fewNamed} LIMIT ${CANDIDATE_CAP})`;
     return `
     WITH ${named && !exactOnly ? `named AS (${named}),` : ''} candidates AS (
-      (SELECT ${a}.id FROM ${table} ${a} WHERE ${a}.workspace_id = $1 AND ${live} AND ${exactMatch})
+      (SELECT ${a}.id FROM ${table} ${a} WHERE ${a}.workspace_id = ${ws} AND ${live} AND ${exactMatch})
       ${byWords})
-    SELECT ${select} FROM candidates k JOIN ${table} ${a} ON ${a}.workspace_id = $1 AND ${a}.id = k.id ${joins}
-    ORDER BY score DESC, ${a}.id LIMIT $4`;
+    SELECT ${part} AS part, ${select}, ${noActivity} FROM candidates k
+      CROSS JOIN LATERAL (SELECT ${a}.* FROM ${table} ${a} WHERE ${a}.workspace_id = ${ws} AND ${a}.id = k.id OFFSET 0) ${a} ${joins}
+    ORDER BY score DESC, ${a}.id LIMIT ${limit}`;
   };
-  let sql: string | undefined;
   if (type === 'contact') {
-    params.push(exact.email ?? null, exact.phone ?? null);
-    // $7 only when words are searched: an unused parameter has no type to infer.
-    if (words) params.push(words.nameStarts);
-    sql = ranked(
+    const email = b.bind('email', exact.email ?? null);
+    const phone = b.bind('phone', exact.phone ?? null);
+    const live = 'c.deleted_at IS NULL AND c.merged_into IS NULL';
+    return ranked(
+      1,
       'contacts',
       'c',
-      'c.deleted_at IS NULL AND c.merged_into IS NULL',
-      [exact.email ? 'c.email_list @> ARRAY[$5::text]' : '', exact.phone ? 'c.phone_list @> ARRAY[$6::text]' : '']
+      live,
+      [exact.email ? `c.email_list @> ARRAY[${email}::text]` : '', exact.phone ? `c.phone_list @> ARRAY[${phone}::text]` : '']
         .filter(Boolean)
         .join(' OR ') || 'false',
-      `c.search @@ to_tsquery('simple', $2)`,
+      `c.search @@ ${tsq}`,
       `'contact' AS type, c.id, ${contactTitle} AS title,
         concat_ws(' · ', c.email, c.job_title, (SELECT co.name FROM contact_companies cc JOIN companies co ON co.workspace_id = cc.workspace_id AND co.id = cc.company_id
           WHERE cc.workspace_id = c.workspace_id AND cc.contact_id = c.id AND cc.is_primary)) AS snippet,
-        CASE WHEN c.email_list @> ARRAY[$5::text] OR c.phone_list @> ARRAY[$6::text] THEN 1.0
-             WHEN ${contactName} LIKE $3 || '%' OR lower(c.last_name) LIKE $3 || '%' THEN 0.9
-             WHEN c.search @@ to_tsquery('simple', $2) THEN 0.6 + ts_rank(c.search, to_tsquery('simple', $2)) / 10
-             ELSE 0.5 END AS score`,
+        (CASE WHEN c.email_list @> ARRAY[${email}::text] OR c.phone_list @> ARRAY[${phone}::text] THEN 1.0
+             WHEN ${contactName} LIKE ${text()} || '%' OR lower(c.last_name) LIKE ${text()} || '%' THEN 0.9
+             WHEN c.search @@ ${tsq} THEN 0.6 + ts_rank(c.search, ${tsq}) / 10
+             ELSE 0.5 END)::float8 AS score`,
       '',
-      contactsByNameStart('$7', "to_tsquery('simple', $2)", 'c.deleted_at IS NULL AND c.merged_into IS NULL', CANDIDATE_CAP),
+      words ? contactsByNameStart(ws, words.starts, tsq, live, CANDIDATE_CAP) : '',
     );
-  } else if (type === 'company') {
-    params.push(exact.domain ?? null);
-    sql = ranked(
+  }
+  if (type === 'company') {
+    const domain = b.bind('domain', exact.domain ?? null);
+    return ranked(
+      2,
       'companies',
       'co',
       'co.deleted_at IS NULL AND co.merged_into IS NULL',
-      exact.domain ? 'co.domain = $5' : 'false',
-      `co.search @@ to_tsquery('simple', $2)`,
+      exact.domain ? `co.domain = ${domain}::text` : 'false',
+      `co.search @@ ${tsq}`,
       `'company' AS type, co.id, co.name AS title, concat_ws(' · ', co.domain, co.industry) AS snippet,
-        CASE WHEN co.domain = $5 THEN 1.0
-             WHEN lower(co.name) LIKE $3 || '%' THEN 0.9
-             WHEN co.search @@ to_tsquery('simple', $2) THEN 0.6 + ts_rank(co.search, to_tsquery('simple', $2)) / 10
-             ELSE 0.5 END AS score`,
-    );
-  } else {
-    sql = ranked(
-      'deals',
-      'd',
-      'd.deleted_at IS NULL',
-      'false',
-      `d.search @@ to_tsquery('simple', $2)`,
-      `'deal' AS type, d.id, d.name AS title,
-        concat_ws(' · ', s.name, CASE WHEN d.amount IS NOT NULL THEN (d.amount / 100.0)::numeric(20, 2) || ' ' || d.currency END, d.status) AS snippet,
-        CASE WHEN lower(d.name) LIKE $3 || '%' THEN 0.85
-             WHEN d.search @@ to_tsquery('simple', $2) THEN 0.55 + ts_rank(d.search, to_tsquery('simple', $2)) / 10
-             ELSE 0.5 END AS score`,
-      'JOIN pipeline_stages s ON s.workspace_id = d.workspace_id AND s.id = d.stage_id',
+        (CASE WHEN co.domain = ${domain}::text THEN 1.0
+             WHEN lower(co.name) LIKE ${text()} || '%' THEN 0.9
+             WHEN co.search @@ ${tsq} THEN 0.6 + ts_rank(co.search, ${tsq}) / 10
+             ELSE 0.5 END)::float8 AS score`,
     );
   }
-  if (!sql) return [];
-  const res = await db.query<Row>(sql, params);
-  return res.rows;
-}
-
-/** The records (contacts, companies, deals) one word names, up to ENTITY_CAP of each type (contacts by the start of a name first). */
-async function recordsNamedBy(db: Queryable, workspaceId: string, term: string): Promise<{ types: string[]; ids: string[] }> {
-  const live = 'c.deleted_at IS NULL AND c.merged_into IS NULL';
-  const res = await db.query<{ type: string; id: string }>(
-    `WITH named AS (${contactsByNameStart('$4', "to_tsquery('simple', $2)", live, '$3')})
-     (SELECT 'contact' AS type, id FROM named)
-     UNION (SELECT 'contact', c.id FROM ${textMatches('contacts', 'c', "c.search @@ to_tsquery('simple', $2)")}
-        WHERE c.workspace_id = $1 AND ${live} AND (SELECT count(*) FROM named) < $3 LIMIT $3)
-     UNION ALL (SELECT 'company', co.id FROM ${textMatches('companies', 'co', "co.search @@ to_tsquery('simple', $2)")}
-        WHERE co.workspace_id = $1 AND co.deleted_at IS NULL AND co.merged_into IS NULL LIMIT $3)
-     UNION ALL (SELECT 'deal', d.id FROM ${textMatches('deals', 'd', "d.search @@ to_tsquery('simple', $2)")}
-        WHERE d.workspace_id = $1 AND d.deleted_at IS NULL LIMIT $3)`,
-    [workspaceId, `${term}:*`, ENTITY_CAP, [term]],
+  return ranked(
+    3,
+    'deals',
+    'd',
+    'd.deleted_at IS NULL',
+    'false',
+    `d.search @@ ${tsq}`,
+    `'deal' AS type, d.id, d.name AS title,
+      concat_ws(' · ', s.name, CASE WHEN d.amount IS NOT NULL THEN (d.amount / 100.0)::numeric(20, 2) || ' ' || d.currency END, d.status) AS snippet,
+      (CASE WHEN lower(d.name) LIKE ${text()} || '%' THEN 0.85
+           WHEN d.search @@ ${tsq} THEN 0.55 + ts_rank(d.search, ${tsq}) / 10
+           ELSE 0.5 END)::float8 AS score`,
+    'JOIN pipeline_stages s ON s.workspace_id = d.workspace_id AND s.id = d.stage_id',
   );
-  return { types: res.rows.map((r) => r.type), ids: res.rows.map((r) => r.id) };
 }
 
-const activitySelect = (score: string) => `SELECT 'activity' AS type, a.id, a.kind,
-    coalesce(nullif(a.subject, ''), initcap(a.kind)) AS title, a.occurred_at,
-    ts_headline('simple', coalesce(a.body, a.subject, ''), to_tsquery('simple', $2), 'MaxWords=30, MinWords=12, StartSel="", StopSel=""') AS snippet,
-    ${score} AS score`;
+/**
+ * The records (contacts, companies, deals) one word names, up to ENTITY_CAP of each type
+ * (contacts by the start of a name first), as a SELECT of (type, id).
+ */
+function recordsNamedBy(ws: string, tsquery: string, starts: string, cap: string): string {
+  const live = 'c.deleted_at IS NULL AND c.merged_into IS NULL';
+  const tsq = `to_tsquery('simple', ${tsquery})`;
+  return `WITH named AS (${contactsByNameStart(ws, starts, tsq, live, cap)})
+     (SELECT 'contact' AS type, id FROM named)
+     UNION (SELECT 'contact', c.id FROM ${textMatches('contacts', 'c', `c.search @@ ${tsq}`)}
+        WHERE c.workspace_id = ${ws} AND ${live} AND (SELECT count(*) FROM named) < ${cap} LIMIT ${cap})
+     UNION ALL (SELECT 'company', co.id FROM ${textMatches('companies', 'co', `co.search @@ ${tsq}`)}
+        WHERE co.workspace_id = ${ws} AND co.deleted_at IS NULL AND co.merged_into IS NULL LIMIT ${cap})
+     UNION ALL (SELECT 'deal', d.id FROM ${textMatches('deals', 'd', `d.search @@ ${tsq}`)}
+        WHERE d.workspace_id = ${ws} AND d.deleted_at IS NULL LIMIT ${cap})`;
+}
 
-/** A condition that term `$n` is in the activity's text or names a record it is linked to. */
-const termMatches = (n: number) => `(a.search @@ to_tsquery('simple', $${n}) OR EXISTS (
+/** The names of what an activity (alias `a`) is linked to, for showing a hit in context, as a JSON array. */
+const linkNames = `(SELECT coalesce(json_agg(json_build_object('type', l.record_type, 'id', l.record_id, 'name', coalesce(CASE l.record_type
+         WHEN 'contact' THEN (SELECT ${contactTitle} FROM contacts c WHERE c.workspace_id = l.workspace_id AND c.id = l.record_id)
+         WHEN 'company' THEN (SELECT co.name FROM companies co WHERE co.workspace_id = l.workspace_id AND co.id = l.record_id)
+         ELSE (SELECT d.name FROM deals d WHERE d.workspace_id = l.workspace_id AND d.id = l.record_id) END, ''))
+       ORDER BY l.record_type, l.record_id), '[]')
+     FROM activity_links l WHERE l.workspace_id = a.workspace_id AND l.activity_id = a.id)`;
+
+const activitySelect = (part: number, tsq: string, score: string) => `SELECT ${part} AS part, 'activity' AS type, a.id,
+    coalesce(nullif(a.subject, ''), initcap(a.kind)) AS title,
+    ts_headline('simple', coalesce(a.body, a.subject, ''), ${tsq}, 'MaxWords=30, MinWords=12, StartSel="", StopSel=""') AS snippet,
+    (${score})::float8 AS score, a.occurred_at, a.kind, ${linkNames} AS links`;
+
+/** A condition that the prefix query in `param` is in the activity's text or names a record it is linked to. */
+const termMatches = (param: string) => {
+  const tsq = `to_tsquery('simple', ${param})`;
+  return `(a.search @@ ${tsq} OR EXISTS (
     SELECT 1 FROM activity_links l WHERE l.workspace_id = a.workspace_id AND l.activity_id = a.id AND CASE l.record_type
-      WHEN 'contact' THEN EXISTS (SELECT 1 FROM contacts c WHERE c.workspace_id = l.workspace_id AND c.id = l.record_id AND c.search @@ to_tsquery('simple', $${n}))
-      WHEN 'company' THEN EXISTS (SELECT 1 FROM companies co WHERE co.workspace_id = l.workspace_id AND co.id = l.record_id AND co.search @@ to_tsquery('simple', $${n}))
-      ELSE EXISTS (SELECT 1 FROM deals d WHERE d.workspace_id = l.workspace_id AND d.id = l.record_id AND d.search @@ to_tsquery('simple', $${n})) END))`;
+      WHEN 'contact' THEN EXISTS (SELECT 1 FROM contacts c WHERE c.workspace_id = l.workspace_id AND c.id = l.record_id AND c.search @@ ${tsq})
+      WHEN 'company' THEN EXISTS (SELECT 1 FROM companies co WHERE co.workspace_id = l.workspace_id AND co.id = l.record_id AND co.search @@ ${tsq})
+      ELSE EXISTS (SELECT 1 FROM deals d WHERE d.workspace_id = l.workspace_id AND d.id = l.record_id AND d.search @@ ${tsq}) END))`;
+};
 
 /** How many of the newest activities are read first: enough to fill a page when the words are common. */
 const RECENT_WINDOW = 2_000;
 
+/** The newest RECENT_WINDOW live activities (of the asked kinds), as a FROM item aliased `a`; OFFSET 0 keeps conditions out of the time-ordered read. */
+const recentActivities = (ws: string, kinds: string) => `(
+  SELECT a.* FROM activities a WHERE a.workspace_id = ${ws} AND a.deleted_at IS NULL AND (${kinds}::text[] IS NULL OR a.kind = ANY(${kinds}))
+  ORDER BY a.workspace_id DESC, a.occurred_at DESC, a.id DESC LIMIT ${RECENT_WINDOW} OFFSET 0) a`;
+
 /**
- * The newest activities whose text matches, at a bounded cost however common the words are:
- * first the newest RECENT_WINDOW activities are read in time order (common words fill a page
- * there); only when they do not is the text index asked, which is quick for rarer words.
+ * The part finding the newest activities whose text matches, at a bounded cost however common
+ * the words are: the newest RECENT_WINDOW activities are read in time order (common words fill a
+ * page there); only when they do not is the text index asked, which is quick for rarer words.
  */
-async function activitiesByText(
-  db: Queryable,
-  workspaceId: string,
-  tsquery: string,
-  kinds: string[] | null,
-  limit: number,
-): Promise<Row[]> {
-  const score = "0.5 + ts_rank(a.search, to_tsquery('simple', $2)) / 10";
-  const params = [workspaceId, tsquery, kinds, limit];
-  const live = 'a.workspace_id = $1 AND a.deleted_at IS NULL AND ($3::text[] IS NULL OR a.kind = ANY($3))';
-  // OFFSET 0 keeps the planner from pushing the text match into the time-ordered read.
-  const recent = await db.query<Row>(
-    `${activitySelect(score)} FROM (
-       SELECT a.* FROM activities a WHERE ${live} ORDER BY a.workspace_id DESC, a.occurred_at DESC, a.id DESC LIMIT ${RECENT_WINDOW} OFFSET 0) a
-     WHERE a.search @@ to_tsquery('simple', $2) ORDER BY a.occurred_at DESC, a.id DESC LIMIT $4`,
-    params,
-  );
-  if (recent.rows.length >= limit) return recent.rows;
-  // Rarer words: every match through the text index (OFFSET 0 keeps it from walking time order instead), newest first.
-  const res = await db.query<Row>(
-    `${activitySelect(score)} FROM (
-       SELECT a.* FROM activities a WHERE ${live} AND a.search @@ to_tsquery('simple', $2) OFFSET 0) a
-     ORDER BY a.occurred_at DESC, a.id DESC LIMIT $4`,
-    params,
-  );
-  return res.rows;
+function activitiesByText(b: Binder, s: ParsedSearch): string {
+  const ws = b.bind('ws');
+  const limit = b.bind('limit');
+  const kinds = b.bind('kinds', s.kinds.length > 0 ? s.kinds : null);
+  const tsq = `to_tsquery('simple', ${b.bind('tsq')})`;
+  const select = activitySelect(5, tsq, `0.5 + ts_rank(a.search, ${tsq}) / 10`);
+  // The text index is read only when the newest activities did not fill the page (a one-time
+  // condition: the read does not start otherwise); OFFSET 0 keeps it from walking time order instead.
+  return `WITH recent AS (${select} FROM ${recentActivities(ws, kinds)}
+      WHERE a.search @@ ${tsq} ORDER BY a.occurred_at DESC, a.id DESC LIMIT ${limit})
+    (SELECT * FROM recent WHERE (SELECT count(*) FROM recent) >= ${limit})
+    UNION ALL
+    (${select} FROM (
+       SELECT a.* FROM activities a WHERE a.workspace_id = ${ws} AND a.deleted_at IS NULL AND (${kinds}::text[] IS NULL OR a.kind = ANY(${kinds}))
+         AND a.search @@ ${tsq} OFFSET 0) a
+     WHERE (SELECT count(*) FROM recent) < ${limit}
+     ORDER BY a.occurred_at DESC, a.id DESC LIMIT ${limit})`;
 }
 
 /**
- * Activities (notes, calls, emails, meetings) that match: by their own text, or (for questions
- * like "Sarah's last call with Acme") by the people, companies and deals they are linked to —
- * each word in the text or naming a linked record.
+ * The part finding activities each of whose words is in their text or names a record they are
+ * linked to, newest first (questions like "Sarah's last call with Acme"). The word naming the
+ * fewest records drives the lookup through `activity_links`; when even that word is common (a
+ * first name a tenth of the contacts share), the newest activities are read first instead, where
+ * such words fill a page quickly.
  */
-async function activityHits(db: Queryable, workspaceId: string, s: ParsedSearch, limit: number): Promise<Row[]> {
-  const kinds = s.kinds.length > 0 ? s.kinds : null;
-  const byText = await activitiesByText(db, workspaceId, prefixQuery(s.terms), kinds, limit);
-  // Only a question looks through linked records; a plain search shows those records themselves.
-  if (!s.question) return byText;
-  const byContext = await activitiesInContext(db, workspaceId, s.terms, kinds, limit);
-  const seen = new Set(byContext.map((r) => r.id));
-  return [...byContext, ...byText.filter((r) => !seen.has(r.id))];
-}
-
-/**
- * Activities each of whose words is in their text or names a record they are linked to, newest
- * first. The word naming the fewest records drives the lookup through `activity_links`; when
- * even that word is common (a first name a tenth of the contacts share), the newest activities
- * are read first instead, where such words fill a page quickly.
- */
-async function activitiesInContext(
-  db: Queryable,
-  workspaceId: string,
-  terms: string[],
-  kinds: string[] | null,
-  limit: number,
-): Promise<Row[]> {
-  const named = [];
-  for (const term of terms) named.push({ term, ...(await recordsNamedBy(db, workspaceId, term)) });
-  const driver = named.filter((n) => n.ids.length > 0).sort((x, y) => x.ids.length - y.ids.length)[0];
-  if (!driver) return [];
-  const live = 'a.workspace_id = $1 AND a.deleted_at IS NULL AND ($3::text[] IS NULL OR a.kind = ANY($3))';
-  if (driver.ids.length >= ENTITY_CAP) {
-    const termParams = terms.map((t) => `${t}:*`);
-    // OFFSET 0 keeps the planner from pushing the word matches into the time-ordered read.
-    const recent = await db.query<Row>(
-      `${activitySelect('0.75')} FROM (
-         SELECT a.* FROM activities a WHERE ${live} ORDER BY a.workspace_id DESC, a.occurred_at DESC, a.id DESC LIMIT ${RECENT_WINDOW} OFFSET 0) a
-       WHERE ${termParams.map((_, i) => termMatches(i + 5)).join(' AND ')}
-       ORDER BY a.occurred_at DESC, a.id DESC LIMIT $4`,
-      [workspaceId, prefixQuery(terms), kinds, limit, ...termParams],
-    );
-    if (recent.rows.length >= limit) return recent.rows;
-  }
-  // Every activity reached through the driver's records is linked to a record its word names.
-  const others = terms.filter((t) => t !== driver.term).map((t) => `${t}:*`);
-  const res = await db.query<Row>(
-    `${activitySelect('0.75')} FROM activities a
-     WHERE ${live}
-       AND a.id IN (SELECT l.activity_id FROM activity_links l JOIN unnest($5::text[], $6::uuid[]) AS r (type, id) ON l.record_type = r.type AND l.record_id = r.id
-                    WHERE l.workspace_id = $1)
-       ${others.map((_, i) => `AND ${termMatches(i + 7)}`).join(' ')}
-     ORDER BY a.occurred_at DESC, a.id DESC LIMIT $4`,
-    [workspaceId, prefixQuery(terms), kinds, limit, driver.types, driver.ids, ...others],
-  );
-  return res.rows;
+function activitiesInContext(b: Binder, s: ParsedSearch): string {
+  const ws = b.bind('ws');
+  const limit = b.bind('limit');
+  const kinds = b.bind('kinds', s.kinds.length > 0 ? s.kinds : null);
+  const cap = b.bind('cap', ENTITY_CAP);
+  const tsq = `to_tsquery('simple', ${b.bind('tsq')})`;
+  const terms = s.terms.map((term, i) => ({ i, term, tsquery: b.bind(`term${i}`, `${term}:*`), starts: b.bind(`start${i}`, [term]) }));
+  // Which records each word names; the driver is the word naming the fewest (the first of equals).
+  const named = terms
+    .map((t) => `SELECT ${t.i} AS i, r.type, r.id FROM (${recordsNamedBy(ws, t.tsquery, t.starts, cap)}) r`)
+    .join(' UNION ALL ');
+  const select = activitySelect(4, tsq, '0.75');
+  // The other words (by value: a repeated word is the driver too) must each match.
+  const others = terms
+    .map((t) => {
+      const same = terms.filter((u) => u.term === t.term).map((u) => u.i);
+      return `((SELECT i FROM driver) IN (${same.join(', ')}) OR ${termMatches(t.tsquery)})`;
+    })
+    .join(' AND ');
+  return `WITH named AS MATERIALIZED (${named}),
+      driver AS (SELECT i, count(*) AS n FROM named GROUP BY i ORDER BY n, i LIMIT 1),
+      recent AS (${select} FROM ${recentActivities(ws, kinds)}
+        WHERE (SELECT n FROM driver) >= ${cap} AND ${terms.map((t) => termMatches(t.tsquery)).join(' AND ')}
+        ORDER BY a.occurred_at DESC, a.id DESC LIMIT ${limit})
+    (SELECT * FROM recent WHERE (SELECT count(*) FROM recent) >= ${limit})
+    UNION ALL
+    (${select} FROM activities a
+     WHERE a.workspace_id = ${ws} AND a.deleted_at IS NULL AND (${kinds}::text[] IS NULL OR a.kind = ANY(${kinds}))
+       AND a.id IN (SELECT l.activity_id FROM activity_links l JOIN named r ON l.record_type = r.type AND l.record_id = r.id
+                    WHERE l.workspace_id = ${ws} AND r.i = (SELECT i FROM driver))
+       AND ${others}
+       AND (SELECT count(*) FROM recent) < ${limit}
+     ORDER BY a.occurred_at DESC, a.id DESC LIMIT ${limit})`;
 }
 
 type Exact = { email?: string; phone?: string; domain?: string };
 
 /**
- * The search with each word of four letters or more that names nothing widened to the known
- * name words it is a likely typo of ("sarha" → sarha | sarah), through the trigram index of
- * distinct name words (search_terms); undefined when no word could be corrected.
+ * The part offering, for each word of four letters or more (given with its position) that names
+ * nothing, up to three known name words it is a likely typo of ("sarha" → sarah), through the
+ * trigram index of distinct name words (search_terms). Its rows carry the position as `title`
+ * and the words as `links`.
  */
-async function typoQuery(db: Queryable, workspaceId: string, terms: string[]): Promise<WordSearch | undefined> {
-  let corrected = false;
-  const parts: string[] = [];
-  const alternatives: string[][] = [];
-  for (const term of terms) {
-    const word = term.replace(/[^\p{L}]/gu, '');
-    const known =
-      word.length >= 4 &&
-      (await db.query('SELECT 1 FROM search_terms WHERE workspace_id = $1 AND term LIKE $2 LIMIT 1', [workspaceId, `${word}%`])).rows
-        .length > 0;
-    const likely =
-      word.length >= 4 && !known
-        ? await db.query<{ term: string }>(
-            'SELECT term FROM search_terms WHERE workspace_id = $1 AND term % $2 ORDER BY similarity(term, $2) DESC, term LIMIT 3',
-            [workspaceId, word],
-          )
-        : { rows: [] };
-    if (likely.rows.length > 0) corrected = true;
-    const words = [term, ...likely.rows.map((r) => r.term)];
-    alternatives.push(words);
-    parts.push(`(${words.map((w) => `${w}:*`).join(' | ')})`);
-  }
-  return corrected ? { tsquery: parts.join(' & '), nameStarts: alternatives[0] ?? [] } : undefined;
+function typoCandidates(b: Binder, words: { i: number; word: string }[]): string {
+  const ws = b.bind('ws');
+  const list = b.bind(
+    'typoWords',
+    words.map((w) => w.word),
+  );
+  const positions = b.bind(
+    'typoPositions',
+    words.map((w) => w.i),
+  );
+  const likely = `SELECT t.term FROM search_terms t WHERE t.workspace_id = ${ws} AND t.term % u.w ORDER BY similarity(t.term, u.w) DESC, t.term LIMIT 3`;
+  return `SELECT 9 AS part, NULL::text AS type, NULL::uuid AS id, u.i::text AS title, NULL::text AS snippet, 0::float8 AS score,
+      NULL::timestamptz AS occurred_at, NULL::text AS kind, to_json(ARRAY(${likely})) AS links
+    FROM unnest(${list}::text[], ${positions}::int[]) AS u (w, i)
+    WHERE NOT EXISTS (SELECT 1 FROM search_terms t WHERE t.workspace_id = ${ws} AND t.term LIKE u.w || '%')`;
 }
 
-/** The names of what activities are linked to, for showing a hit in context. */
-async function linksOf(db: Queryable, workspaceId: string, activityIds: string[]): Promise<Map<string, SearchHit['links']>> {
-  if (activityIds.length === 0) return new Map();
-  const res = await db.query<{ activity_id: string; type: string; id: string; name: string }>(
-    `SELECT l.activity_id, l.record_type AS type, l.record_id AS id,
-       coalesce(CASE l.record_type
-         WHEN 'contact' THEN (SELECT ${contactTitle} FROM contacts c WHERE c.workspace_id = l.workspace_id AND c.id = l.record_id)
-         WHEN 'company' THEN (SELECT co.name FROM companies co WHERE co.workspace_id = l.workspace_id AND co.id = l.record_id)
-         ELSE (SELECT d.name FROM deals d WHERE d.workspace_id = l.workspace_id AND d.id = l.record_id) END, '') AS name
-     FROM activity_links l WHERE l.workspace_id = $1 AND l.activity_id = ANY($2::uuid[]) ORDER BY l.record_type, l.record_id`,
-    [workspaceId, activityIds],
-  );
-  const out = new Map<string, SearchHit['links']>();
-  for (const r of res.rows) out.set(r.activity_id, [...(out.get(r.activity_id) ?? []), { type: r.type, id: r.id, name: r.name }]);
-  return out;
+/** The search with each word widened to its likely typos, from the typo part's rows; undefined when no word could be corrected. */
+function correctedSearch(terms: string[], typoRows: Row[]): WordSearch | undefined {
+  const likely = new Map(typoRows.map((r) => [Number(r.title), (r.links ?? []) as unknown as string[]]));
+  if (![...likely.values()].some((l) => l.length > 0)) return undefined;
+  const alternatives = terms.map((term, i) => [term, ...(likely.get(i) ?? [])]);
+  return {
+    tsquery: alternatives.map((words) => `(${words.map((w) => `${w}:*`).join(' | ')})`).join(' & '),
+    nameStarts: alternatives[0] ?? [],
+  };
 }
+
+/** Parts joined into one statement, in order (UNION ALL keeps each part's rows together and in its order). */
+const together = (parts: (string | undefined)[]) =>
+  parts
+    .filter((p): p is string => Boolean(p))
+    .map((p) => `(${p})`)
+    .join('\nUNION ALL\n');
 
 /**
  * The global search: contacts, companies, deals and activity text in one ranked list. Matches
  * names, emails, phones and domains exactly, words by prefix ("sar" finds Sarah), small typos by
  * trigram similarity, and questions about activities by the records they are linked to.
+ *
+ * A search is one statement (two when a word is corrected for typos): every part — each record
+ * type, activity text, activities through linked records, typo candidates — is a branch of it,
+ * and the parts that depend on another's outcome are gated inside it (a condition evaluated once,
+ * before the part would start) rather than decided by another round trip.
  */
 export async function globalSearch(
   ctx: Ctx,
@@ -353,39 +386,87 @@ export async function globalSearch(
     ]);
   }
   const types = new Set(input.types ?? searchTypes);
-  const region = (await findWorkspace(ctx.tx, ctx.workspaceId))?.settings.phoneRegion ?? defaultWorkspaceSettings.phoneRegion;
   const raw = input.q.trim();
-  const exact: Exact = {
-    email: normaliseEmail(raw),
-    phone: /^[+\d\s().-]{6,}$/.test(raw) ? normalisePhone(raw, region) : undefined,
-    domain: raw.includes('.') && !raw.includes('@') ? normaliseDomain(raw) : undefined,
-  };
+  const phoneLike = /^[+\d\s().-]{6,}$/.test(raw);
   // Every match here has an index (text, trigram, email, phone, time order); a prefix is often
   // misjudged as common, and a full scan of a million rows is never the better plan. Nor is a
-  // parallel one: every read here is bounded, and starting workers costs more than it saves.
-  await ctx.tx.query(`SELECT set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`);
+  // parallel one, or one compiled (JIT): every read here is bounded, and starting workers or a
+  // compiler costs more than it saves. The workspace's phone region comes with the settings.
+  const prep = await ctx.tx.query<{ settings: { phoneRegion?: string } | null }>(
+    `SELECT set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true),
+       ${phoneLike ? '(SELECT settings FROM workspaces WHERE id = $1)' : 'NULL::jsonb'} AS settings`,
+    phoneLike ? [ctx.workspaceId] : [],
+  );
+  const region = prep.rows[0]?.settings?.phoneRegion ?? defaultWorkspaceSettings.phoneRegion;
+  const exact: Exact = {
+    email: normaliseEmail(raw),
+    phone: phoneLike ? normalisePhone(raw, region) : undefined,
+    domain: raw.includes('.') && !raw.includes('@') ? normaliseDomain(raw) : undefined,
+  };
   const looksExact = Boolean(exact.email || exact.phone || exact.domain) || /^[+\d\s().-]+$/.test(raw);
-  const rows: Row[] = [];
   const entityTypes = (['contact', 'company', 'deal'] as const).filter((type) => types.has(type));
   const asTyped: WordSearch = { tsquery: prefixQuery(parsed.terms), nameStarts: parsed.terms.slice(0, 1) };
-  // An email, phone number or domain is looked up first; its words (a domain is in every address
-  // of a company, "example" in a million emails) are searched only when the lookup finds nothing.
-  for (const type of entityTypes)
-    rows.push(...(await entityHits(ctx.tx, ctx, type, parsed, exact, input.limit, looksExact ? null : asTyped)));
-  if (looksExact && rows.length === 0) {
-    for (const type of entityTypes) rows.push(...(await entityHits(ctx.tx, ctx, type, parsed, exact, input.limit, asTyped)));
+
+  const known = { ws: ctx.workspaceId, limit: input.limit, tsq: asTyped.tsquery, starts: asTyped.nameStarts };
+  const b = new Binder(known);
+  // Bound when first used: a part left out must leave no parameter behind.
+  const asTypedWords = {
+    get tsquery() {
+      return b.bind('tsq');
+    },
+    get starts() {
+      return b.bind('starts');
+    },
+  };
+  let sql: string;
+  if (looksExact) {
+    // An email, phone number or domain is looked up first; its words (a domain is in every
+    // address of a company, "example" in a million emails) are searched only when the lookup
+    // finds nothing. It is looked up, not searched for in notes.
+    const exactParts = together(entityTypes.map((type) => entityPart(b, type, parsed, exact, null)));
+    const wordParts = together(entityTypes.map((type) => entityPart(b, type, parsed, exact, asTypedWords)));
+    sql = exactParts
+      ? `WITH found AS MATERIALIZED (${exactParts})
+         (SELECT * FROM found) UNION ALL (SELECT * FROM (${wordParts}) w WHERE NOT EXISTS (SELECT 1 FROM found))`
+      : wordParts;
+  } else {
+    const parts = together([
+      ...entityTypes.map((type) => entityPart(b, type, parsed, exact, asTypedWords)),
+      // Only a question looks through linked records; a plain search shows those records themselves.
+      types.has('activity') && parsed.question ? activitiesInContext(b, parsed) : undefined,
+      types.has('activity') ? activitiesByText(b, parsed) : undefined,
+    ]);
+    // Typos are looked for only when a short search found too little as typed.
+    const typoWords =
+      parsed.question || entityTypes.length === 0
+        ? []
+        : parsed.terms.map((term, i) => ({ i, word: term.replace(/[^\p{L}]/gu, '') })).filter((w) => w.word.length >= 4);
+    sql =
+      typoWords.length > 0
+        ? `WITH found AS MATERIALIZED (${parts})
+           (SELECT * FROM found) UNION ALL (SELECT * FROM (${typoCandidates(b, typoWords)}) t WHERE (SELECT count(*) FROM found) < ${b.bind('limit')})`
+        : parts;
   }
-  // An email, phone number or domain is looked up, not searched for in notes.
-  if (types.has('activity') && !looksExact) rows.push(...(await activityHits(ctx.tx, ctx.workspaceId, parsed, input.limit)));
-  // Typos are looked for only when a short search found too little as typed.
-  if (rows.length < input.limit && !parsed.question && !looksExact) {
-    const corrected = await typoQuery(ctx.tx, ctx.workspaceId, parsed.terms);
-    if (corrected) {
-      const found = new Set(rows.map((r) => r.id));
-      for (const type of entityTypes) {
-        rows.push(...(await entityHits(ctx.tx, ctx, type, parsed, exact, input.limit, corrected)).filter((r) => !found.has(r.id)));
-      }
-    }
+  const res = sql ? await ctx.tx.query<Row>(sql, b.params.values) : { rows: [] as Row[] };
+  const found = res.rows.filter((r) => r.part !== 9);
+  // Activities found through linked records come first; those found by text only when new.
+  const inContext = new Set(found.filter((r) => r.part === 4).map((r) => r.id));
+  const rows = found.filter((r) => r.part !== 5 || !inContext.has(r.id));
+  const typoRows = res.rows.filter((r) => r.part === 9);
+  const corrected = typoRows.length > 0 ? correctedSearch(parsed.terms, typoRows) : undefined;
+  if (corrected && entityTypes.length > 0) {
+    const c = new Binder(known);
+    const words = {
+      get tsquery() {
+        return c.bind('correctedTsq', corrected.tsquery);
+      },
+      get starts() {
+        return c.bind('correctedStarts', corrected.nameStarts);
+      },
+    };
+    const again = await ctx.tx.query<Row>(together(entityTypes.map((type) => entityPart(c, type, parsed, exact, words))), c.params.values);
+    const seen = new Set(rows.map((r) => r.id));
+    rows.push(...again.rows.filter((r) => !seen.has(r.id)));
   }
   // Stable: equal scores keep their order (for activities in a question, newest first).
   const ranked = rows
@@ -393,11 +474,6 @@ export async function globalSearch(
     .sort((x, y) => Number(y.r.score) - Number(x.r.score) || x.i - y.i)
     .slice(0, input.limit)
     .map((x) => x.r);
-  const links = await linksOf(
-    ctx.tx,
-    ctx.workspaceId,
-    ranked.filter((r) => r.type === 'activity').map((r) => r.id),
-  );
   return {
     parsed,
     hits: ranked.map((r) => ({
@@ -408,7 +484,7 @@ export async function globalSearch(
       score: Math.round(Number(r.score) * 1000) / 1000,
       occurredAt: r.occurred_at ? r.occurred_at.toISOString() : null,
       activityKind: r.kind ?? null,
-      links: links.get(r.id) ?? [],
+      links: r.links ?? [],
     })),
   };
 }

@@ -1,6 +1,8 @@
 import type { Queryable } from '../../db/database.ts';
 import { SqlParams } from '../../lib/sql-params.ts';
 import type { TimelineTarget } from '../../records/timeline.ts';
+import { type ActivityRow, activitySelect } from '../activities/activities.repo.ts';
+import type { ActivityLink } from '../activities/activities.schema.ts';
 
 /** A timeline entry as stored, with its exact position (microseconds) for cursors. */
 export type TimelineRow = {
@@ -15,6 +17,8 @@ export type TimelineRow = {
   actor_type: string | null;
   actor_id: string | null;
   data: Record<string, unknown>;
+  /** The activity of an `activity` entry, with the records it is linked to. */
+  activity: { row: ActivityRow; links: ActivityLink[] } | null;
 };
 
 /** Whether a record exists here, is in the trash, or was merged into another (contacts and companies). */
@@ -49,20 +53,30 @@ export async function companyRollupTargets(db: Queryable, workspaceId: string, c
 /** Where a page starts: after the entry at this exact time and id (newest first). */
 export type TimelinePosition = { occurredAt: string; id: string };
 
+/** The activity columns a page returns beside each entry, prefixed so they cannot clash with the entry's. */
+const activityColumns = activitySelect.split(', ').map((c) => `${c} AS "ac_${c.slice(3)}"`);
+
+/** An entry row as the page statement returns it: the entry, its activity's prefixed columns, the record's state. */
+type PageRow = Omit<TimelineRow, 'activity'> & { state_deleted: boolean; state_merged_into: string | null } & Record<string, unknown>;
+
 /**
- * One page of the timelines of `targets` merged, newest first (occurred_at DESC, id DESC).
- * Each record is read by its own scan of the (record, occurred_at DESC, id DESC) index, limited
- * to the page size, and the scans are merged: a page costs the same at any depth and for any
- * amount of history. Entries of activities and tasks in the trash are skipped. When several
- * records are read, an activity linked to more than one of them appears once (as its entry with
- * the greatest id among them, so the choice is the same on every page).
+ * One page of the timelines of `targets` merged, newest first (occurred_at DESC, id DESC), with
+ * each entry's activity and the records that activity is linked to, in one statement. Each
+ * record is read by its own scan of the (record, occurred_at DESC, id DESC) index, limited to
+ * the page size, and the scans are merged: a page costs the same at any depth and for any amount
+ * of history. Entries of activities and tasks in the trash are skipped. When several records are
+ * read, an activity linked to more than one of them appears once (as its entry with the greatest
+ * id among them, so the choice is the same on every page).
+ *
+ * With `stateOf`, the statement also reads that record's state and returns the page only when it
+ * is live: undefined when the workspace has no such record.
  */
 export async function timelinePage(
   db: Queryable,
   workspaceId: string,
   targets: TimelineTarget[],
-  page: { limit: number; after?: TimelinePosition; kinds?: string[] },
-): Promise<TimelineRow[]> {
+  page: { limit: number; after?: TimelinePosition; kinds?: string[]; stateOf?: TimelineTarget },
+): Promise<{ state?: RecordState; rows: TimelineRow[] } | undefined> {
   const params = new SqlParams([workspaceId, targets.map((t) => t.recordType), targets.map((t) => t.recordId)]);
   const conditions = [
     'te.workspace_id = $1',
@@ -81,8 +95,7 @@ export async function timelinePage(
         AND (o.record_type, o.record_id) IN (SELECT * FROM unnest($2::text[], $3::uuid[]))))`);
   }
   const limit = params.add(page.limit);
-  const res = await db.query<TimelineRow>(
-    `SELECT te.id, te.record_type, te.record_id, te.kind, te.occurred_at,
+  const entries = `SELECT te.id, te.record_type, te.record_id, te.kind, te.occurred_at,
        to_char(te.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position,
        te.activity_id, te.task_id, te.actor_type, te.actor_id, te.data
      FROM unnest($2::text[], $3::uuid[]) AS t (record_type, record_id)
@@ -90,8 +103,47 @@ export async function timelinePage(
        SELECT te.* FROM timeline_entries te WHERE ${conditions.join(' AND ')}
        ORDER BY te.occurred_at DESC, te.id DESC LIMIT ${limit}
      ) te
-     ORDER BY te.occurred_at DESC, te.id DESC LIMIT ${limit}`,
-    params.values,
-  );
-  return res.rows;
+     ORDER BY te.occurred_at DESC, te.id DESC LIMIT ${limit}`;
+  const withActivities = (
+    from: string,
+    withState: boolean,
+  ) => `SELECT ${withState ? 's.deleted AS state_deleted, s.merged_into AS state_merged_into, ' : ''}e.*,
+       ${activityColumns.join(', ')},
+       (SELECT coalesce(json_agg(json_build_object('recordType', l.record_type, 'recordId', l.record_id) ORDER BY l.record_type, l.record_id), '[]')
+          FROM activity_links l WHERE l.workspace_id = $1 AND l.activity_id = ac.id) AS ac_links
+     FROM ${from}
+     LEFT JOIN activities ac ON ac.workspace_id = $1 AND ac.id = e.activity_id
+     ORDER BY e.occurred_at DESC, e.id DESC`;
+  let sql: string;
+  if (page.stateOf) {
+    const merged = page.stateOf.recordType === 'deal' ? 'NULL::uuid' : 'merged_into';
+    const state = `SELECT deleted_at IS NOT NULL AS deleted, ${merged} AS merged_into FROM ${tables[page.stateOf.recordType]}
+      WHERE workspace_id = $1 AND id = ${params.add(page.stateOf.recordId)}`;
+    sql = withActivities(`(${state}) s LEFT JOIN LATERAL (${entries}) e ON NOT s.deleted AND s.merged_into IS NULL`, true);
+  } else sql = withActivities(`(${entries}) e`, false);
+  const res = await db.query<PageRow>(sql, params.values);
+  const first = res.rows[0];
+  if (page.stateOf && !first) return undefined;
+  const state = first && page.stateOf ? { deleted: first.state_deleted, mergedInto: first.state_merged_into } : undefined;
+  const rows = res.rows
+    .filter((r) => r.id !== null)
+    .map((r): TimelineRow => {
+      const activity: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(r)) if (k.startsWith('ac_') && k !== 'ac_links') activity[k.slice(3)] = v;
+      return {
+        id: r.id,
+        record_type: r.record_type,
+        record_id: r.record_id,
+        kind: r.kind,
+        occurred_at: r.occurred_at,
+        position: r.position,
+        activity_id: r.activity_id,
+        task_id: r.task_id,
+        actor_type: r.actor_type,
+        actor_id: r.actor_id,
+        data: r.data,
+        activity: activity.id ? { row: activity as ActivityRow, links: (r.ac_links as ActivityLink[]) ?? [] } : null,
+      };
+    });
+  return { state, rows };
 }

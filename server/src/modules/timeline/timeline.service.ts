@@ -5,9 +5,8 @@ import { isUuid } from '../../lib/ids.ts';
 import { authorize } from '../../policies.ts';
 import { type TimelineTarget, timelineKinds } from '../../records/timeline.ts';
 import { activityView } from '../activities/activities.presenter.ts';
-import { findActivityRows, linksOf } from '../activities/activities.repo.ts';
 import { timelineEntryView } from './timeline.presenter.ts';
-import { companyRollupTargets, findRecordState, type TimelinePosition, timelinePage } from './timeline.repo.ts';
+import { companyRollupTargets, findRecordState, type RecordState, type TimelinePosition, timelinePage } from './timeline.repo.ts';
 
 const paths = { contact: 'contacts', company: 'companies', deal: 'deals' } as const;
 const names = { contact: 'Contact', company: 'Company', deal: 'Deal' } as const;
@@ -44,6 +43,16 @@ function parseCursor(cursor: string | undefined): TimelinePosition | undefined {
   ]);
 }
 
+/** A record in the trash or unknown is a 404; a merged-away one, a 301 to the survivor's timeline. */
+function checkState(state: RecordState | undefined, target: TimelineTarget): void {
+  if (!state || state.deleted) throw notFound(names[target.recordType]);
+  if (state.mergedInto) {
+    throw new AppError('moved_permanently', `This ${target.recordType} was merged into another`, undefined, {
+      location: `/api/v1/${paths[target.recordType]}/${state.mergedInto}/timeline`,
+    });
+  }
+}
+
 /**
  * A page of the timeline of a contact, company or deal, newest first: its activities, changes,
  * stage and lifecycle moves, tasks and merges. A company's includes the entries of its contacts
@@ -57,24 +66,22 @@ export async function readTimeline(
   const { target } = input;
   const kinds = parseKinds(input.kind);
   const after = parseCursor(input.cursor);
-  const state = await findRecordState(ctx.tx, ctx.workspaceId, target);
-  if (!state || state.deleted) throw notFound(names[target.recordType]);
-  if (state.mergedInto) {
-    throw new AppError('moved_permanently', `This ${target.recordType} was merged into another`, undefined, {
-      location: `/api/v1/${paths[target.recordType]}/${state.mergedInto}/timeline`,
-    });
-  }
-  const targets =
-    target.recordType === 'company' ? [target, ...(await companyRollupTargets(ctx.tx, ctx.workspaceId, target.recordId))] : [target];
-  const rows = await timelinePage(ctx.tx, ctx.workspaceId, targets, { limit: input.limit + 1, after, kinds });
-  const page = rows.slice(0, input.limit);
-  const activityIds = [...new Set(page.flatMap((r) => (r.activity_id ? [r.activity_id] : [])))];
-  const activities = new Map((await findActivityRows(ctx.tx, ctx.workspaceId, activityIds)).map((a) => [a.id, a]));
-  const links = await linksOf(ctx.tx, ctx.workspaceId, activityIds);
-  const data = page.map((r) => {
-    const activity = r.activity_id ? activities.get(r.activity_id) : undefined;
-    return timelineEntryView(r, activity ? activityView(activity, links.get(activity.id) ?? []) : null);
+  // A contact's or deal's page is read with the record's state in one statement; a company's
+  // needs its contacts and deals first.
+  const single = target.recordType !== 'company';
+  const state = single ? undefined : await findRecordState(ctx.tx, ctx.workspaceId, target);
+  if (!single) checkState(state, target);
+  const targets = single ? [target] : [target, ...(await companyRollupTargets(ctx.tx, ctx.workspaceId, target.recordId))];
+  const read = await timelinePage(ctx.tx, ctx.workspaceId, targets, {
+    limit: input.limit + 1,
+    after,
+    kinds,
+    stateOf: single ? target : undefined,
   });
+  if (single) checkState(read?.state, target);
+  const rows = read?.rows ?? [];
+  const page = rows.slice(0, input.limit);
+  const data = page.map((r) => timelineEntryView(r, r.activity ? activityView(r.activity.row, r.activity.links) : null));
   const last = page.at(-1);
   return { data, nextCursor: rows.length > input.limit && last ? encodeCursor([last.position, last.id]) : null };
 }

@@ -10,6 +10,7 @@ export const webhookEventTypes = [
   'deal.won',
   'deal.lost',
   'contact.lifecycle_stage_changed',
+  'form.submitted',
   'import.finished',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];

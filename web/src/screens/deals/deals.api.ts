@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../../api/client';
+import { api, earlyAnswer, unwrap } from '../../api/client';
 import type { paths } from '../../api/schema';
 import type { FilterGroups } from '../../ui/FilterBuilder';
 import type { Deal } from './board';
@@ -54,9 +54,10 @@ export async function loadOpenDeals(pipelineId: string, filterGroups: FilterGrou
   return deals;
 }
 
-/** The workspace's pipelines with their stages, the default first. */
-export function usePipelines() {
+/** The workspace's pipelines with their stages, the default first (once `enabled`). */
+export function usePipelines(enabled = true) {
   return useQuery({
+    enabled,
     queryKey: ['pipelines'],
     queryFn: async () => {
       const page = await unwrap(api.GET('/api/v1/pipelines'));
@@ -76,13 +77,18 @@ export function useBoardDeals(pipelineId: string | undefined, filterGroups: Filt
   });
 }
 
+type MemberPage = paths['/api/v1/members']['get']['responses'][200]['content']['application/json'];
+const membersByUser = (page: MemberPage) => new Map(page.data.map((m) => [m.userId, m]));
+
 /** The workspace's members by user id (deal owners are users). */
 export function useMembers() {
   return useQuery({
     queryKey: ['members', 'by-user'],
-    queryFn: async () => {
-      const page = await unwrap(api.GET('/api/v1/members', { params: { query: { limit: 500 } } }));
-      return new Map(page.data.map((m) => [m.userId, m]));
+    queryFn: async () => membersByUser(await unwrap(api.GET('/api/v1/members', { params: { query: { limit: 500 } } }))),
+    // A list's first screen may have asked already, from index.html.
+    initialData: () => {
+      const early = earlyAnswer<MemberPage>('GET', '/api/v1/members?limit=500');
+      return early ? membersByUser(early) : undefined;
     },
     staleTime: 60_000,
   });

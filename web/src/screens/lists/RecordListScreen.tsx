@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { ApiError, errorMessage } from '../../api/problem';
 import { Button } from '../../ui/Button';
 import { type FilterField, type FilterGroups, filterErrors } from '../../ui/FilterBuilder';
@@ -11,9 +11,10 @@ import { useToast } from '../../ui/Toast';
 import type { EditValue } from '../../ui/ValueInput';
 import { useMembers } from '../deals/deals.api';
 import { TopBar } from '../shell/AppShell';
+import { useMarkFirstScreenShown } from '../shell/firstScreen';
 import { BulkActions } from './BulkActions';
 import { ColumnPicker } from './ColumnPicker';
-import { csvFilename, downloadCsv, exportCsv } from './csv';
+import { downloadFile, exportCsv } from './csv';
 import {
   customColumns,
   customFilterFields,
@@ -123,6 +124,7 @@ export function RecordListScreen<T extends ListRecord>({
   const bulkFields = useMemo(() => allColumns.filter((c) => c.edit?.bulk), [allColumns]);
 
   const pages = useRecordSearch<T>(objectType, applied, sort, filters.ready);
+  useMarkFirstScreenShown(!pages.isPending);
   const rows = useMemo(() => pages.data?.pages.flatMap((p) => p.data) ?? [], [pages.data]);
   const loadedKeys = useMemo(() => rows.map((r) => r.id), [rows]);
   const total = pages.data?.pages[0]?.total;
@@ -169,8 +171,14 @@ export function RecordListScreen<T extends ListRecord>({
   const exportView = async () => {
     setExporting(true);
     try {
-      const csv = await exportCsv(objectType, applied, sort, shownColumns);
-      downloadCsv(csvFilename(loaded?.name ?? title), csv);
+      const { blob, fileName } = await exportCsv(
+        objectType,
+        applied,
+        sort,
+        shownColumns.map((c) => c.key),
+        loaded?.id,
+      );
+      downloadFile(fileName, blob);
     } catch (err) {
       toast(`The export failed: ${errorMessage(err)}`, 'error');
     } finally {
@@ -201,6 +209,9 @@ export function RecordListScreen<T extends ListRecord>({
               <span className="list-toolbar-spacer" />
               <FilterToggle open={filtersOpen} count={count} onToggle={() => setFiltersOpen(!filtersOpen)} />
               <ColumnPicker columns={allColumns} visible={columnKeys} onChange={setColumnKeys} />
+              <Link className="btn" to={`/imports/new?object=${objectType}`}>
+                Import CSV
+              </Link>
               <Button onClick={() => void exportView()} busy={exporting}>
                 Export CSV
               </Button>

@@ -1,4 +1,5 @@
 import { Link, useLocation } from 'react-router';
+import { useFirstScreenShown } from '../shell/firstScreen';
 import type { ListObjectType } from './fields';
 import { useSavedViews } from './lists.api';
 
@@ -8,7 +9,8 @@ import { useSavedViews } from './lists.api';
  * links open the view on the screen already shown.
  */
 export function SavedViewLinks({ objectType, path, alsoAt = [] }: { objectType: ListObjectType; path: string; alsoAt?: string[] }) {
-  const views = useSavedViews(objectType);
+  // The sidebar's links wait for the first screen: its rows come first.
+  const views = useSavedViews(objectType, useFirstScreenShown());
   const location = useLocation();
   const here = alsoAt.includes(location.pathname) ? location.pathname : path;
   const openId = location.pathname === here ? new URLSearchParams(location.search).get('view') : null;

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { moveColumn } from './ColumnPicker';
-import { csvField, csvFilename, toCsv } from './csv';
+import { fileNameOf } from './csv';
 
 describe('CSV export', () => {
-  it('quotes fields with commas, quotes and line breaks, and starts with a UTF-8 BOM', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField('Ada, Countess')).toBe('"Ada, Countess"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('two\nlines')).toBe('"two\nlines"');
-    expect(toCsv(['Name', 'City'], [['Zoë', 'Zürich, CH']])).toBe('\uFEFFName,City\r\nZoë,"Zürich, CH"\r\n');
-  });
-
-  it('names the file after the view', () => {
-    expect(csvFilename('Leads: gold tier!')).toBe('leads-gold-tier.csv');
-    expect(csvFilename('')).toBe('export.csv');
+  it('takes the file name the server gives, the UTF-8 one first', () => {
+    expect(fileNameOf(`attachment; filename="z_rich.csv"; filename*=UTF-8''z%C3%BCrich.csv`, 'x.csv')).toBe('zürich.csv');
+    expect(fileNameOf('attachment; filename="leads-2026-01-02.csv"', 'x.csv')).toBe('leads-2026-01-02.csv');
+    expect(fileNameOf(null, 'export.csv')).toBe('export.csv');
   });
 
   it('moves a column up or down, never past the ends', () => {

@@ -1,53 +1,65 @@
+import { api, unwrap } from '../../api/client';
 import type { FilterGroups } from '../../ui/FilterBuilder';
 import type { Sort } from '../../ui/Table';
-import type { ListColumn, ListObjectType, ListRecord } from './fields';
-import { searchRecords } from './lists.api';
+import type { ListObjectType } from './fields';
 
-/** One CSV field: quoted when it holds a comma, quote, or line break, with quotes doubled (RFC 4180). */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+/** What the export asks the server for: exactly the list's filters, order and shown columns. */
+type ExportBody = { filterGroups: FilterGroups; sort: NonNullable<Sort>[]; columns: string[] };
+
+function requestExport(objectType: ListObjectType, body: ExportBody, view: string | undefined) {
+  const options = { body, params: { query: view ? { view } : {} }, parseAs: 'blob' as const };
+  switch (objectType) {
+    case 'contact':
+      return api.POST('/api/v1/contacts/export', options);
+    case 'company':
+      return api.POST('/api/v1/companies/export', options);
+    case 'deal':
+      return api.POST('/api/v1/deals/export', options);
+  }
 }
 
 /**
- * A CSV document: a header line, then one line per row, CRLF line ends, led by a UTF-8 byte
- * order mark so spreadsheet apps read accents and non-Latin names correctly.
- * @example toCsv(['Name'], [['Ada, Countess']]) // '\uFEFFName\r\n"Ada, Countess"\r\n'
+ * The file name a download answer gives (RFC 6266: the UTF-8 `filename*` first, else `filename`).
+ * @example fileNameOf(`attachment; filename="a.csv"; filename*=UTF-8''%C3%A9.csv`, 'x.csv') // 'é.csv'
  */
-export function toCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const lines = [header, ...rows].map((cells) => cells.map(csvField).join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+export function fileNameOf(disposition: string | null, fallback: string): string {
+  const utf8 = disposition?.match(/filename\*=UTF-8''([^;]+)/i)?.[1];
+  if (utf8) {
+    try {
+      return decodeURIComponent(utf8);
+    } catch {
+      // A malformed name falls back to the plain one.
+    }
+  }
+  return disposition?.match(/filename="([^"]+)"/i)?.[1] ?? fallback;
 }
 
-const EXPORT_PAGE = 500;
-
-/** Every record matching the filters, in order, as CSV of the given columns, read page by page through search. */
-export async function exportCsv<T extends ListRecord>(
+/**
+ * The list as the server exports it: every record matching the filters, in the list's order, with
+ * the shown columns (labelled, people and stages by name, money beside its currency), named after
+ * the saved view when one is open (its filters, order and columns as shown still rule). The server
+ * streams it page by page; a refusal (a filter it cannot use) arrives as a problem.
+ */
+export async function exportCsv(
   objectType: ListObjectType,
   filterGroups: FilterGroups,
   sort: Sort,
-  columns: readonly ListColumn<T>[],
-): Promise<string> {
-  const rows: string[][] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await searchRecords(objectType, {
-      filterGroups,
-      sort: sort ? [sort] : [],
-      limit: EXPORT_PAGE,
-      ...(cursor ? { cursor } : {}),
-    });
-    for (const record of page.data) rows.push(columns.map((c) => (c.csv ?? c.text)(record as T)));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return toCsv(
-    columns.map((c) => c.header),
-    rows,
+  columns: readonly string[],
+  viewId?: string,
+): Promise<{ blob: Blob; fileName: string }> {
+  let disposition: string | null = null;
+  const blob = await unwrap(
+    requestExport(objectType, { filterGroups, sort: sort ? [sort] : [], columns: [...columns] }, viewId).then((answer) => {
+      disposition = answer.response.headers.get('content-disposition');
+      return answer;
+    }),
   );
+  return { blob: blob as Blob, fileName: fileNameOf(disposition, 'export.csv') };
 }
 
-/** Hands a CSV document to the browser as a file download. */
-export function downloadCsv(filename: string, csv: string): void {
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+/** Hands a file to the browser as a download. */
+export function downloadFile(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = filename;
@@ -55,15 +67,4 @@ export function downloadCsv(filename: string, csv: string): void {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
-/** A file name from a view's name: letters, digits and dashes, ending in .csv. */
-export function csvFilename(name: string): string {
-  const base = name
-    .normalize('NFKD')
-    .replace(/[^\w\s-]/g, '')
-    .trim()
-    .replace(/\s+/g, '-')
-    .toLowerCase();
-  return `${base || 'export'}.csv`;
 }

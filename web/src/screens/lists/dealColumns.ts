@@ -64,7 +64,6 @@ export function dealColumns(pipelines: readonly Pipeline[]): ListColumn<Deal>[] 
       width: '130px',
       sortable: true,
       text: (d) => (d.amount === null || d.amount === undefined ? '' : formatMoney(d.amount, d.currency ?? 'USD')),
-      csv: (d) => moneyText(d.amount, d.currency ?? 'USD'),
       edit: {
         kind: 'money',
         value: (d) => moneyText(d.amount, d.currency ?? 'USD'),
@@ -95,7 +94,6 @@ export function dealColumns(pipelines: readonly Pipeline[]): ListColumn<Deal>[] 
       width: '140px',
       sortable: true,
       text: (d) => formatDate(d.expectedCloseDate),
-      csv: (d) => d.expectedCloseDate ?? '',
       edit: fieldEdit('expectedCloseDate', 'date', (d) => d.expectedCloseDate ?? ''),
     },
     {
@@ -104,7 +102,6 @@ export function dealColumns(pipelines: readonly Pipeline[]): ListColumn<Deal>[] 
       width: '110px',
       sortable: true,
       text: (d) => (d.probability === undefined ? '' : `${d.probability} %`),
-      csv: (d) => String(d.probability ?? ''),
       edit: fieldEdit('probability', 'number', (d) => (d.probabilityOverridden ? String(d.probability ?? '') : '')),
     },
     {
@@ -113,7 +110,6 @@ export function dealColumns(pipelines: readonly Pipeline[]): ListColumn<Deal>[] 
       width: '120px',
       sortable: true,
       text: (d) => (d.weightedAmount === null || d.weightedAmount === undefined ? '' : formatMoney(d.weightedAmount, d.currency ?? 'USD')),
-      csv: (d) => moneyText(d.weightedAmount, d.currency ?? 'USD'),
     },
     {
       key: 'createdAt',
@@ -121,7 +117,6 @@ export function dealColumns(pipelines: readonly Pipeline[]): ListColumn<Deal>[] 
       width: '120px',
       sortable: true,
       text: (d) => formatDate(d.createdAt),
-      csv: (d) => d.createdAt ?? '',
     },
     {
       key: 'updatedAt',
@@ -129,7 +124,6 @@ export function dealColumns(pipelines: readonly Pipeline[]): ListColumn<Deal>[] 
       width: '120px',
       sortable: true,
       text: (d) => formatDate(d.updatedAt),
-      csv: (d) => d.updatedAt ?? '',
     },
   ];
 }

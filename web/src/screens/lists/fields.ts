@@ -17,8 +17,8 @@ export type ListObjectType = 'contact' | 'company' | 'deal';
 export type ListRecord = { id: string; ownerId?: string | null; updatedAt?: string; custom?: { [key: string]: unknown } };
 
 /**
- * A column a list can show: the field it shows, how wide it is, its value as text, as CSV when
- * that differs, and how it is edited in place when it can be.
+ * A column a list can show: the field it shows, how wide it is, its value as text, and how it
+ * is edited in place when it can be.
  */
 export type ListColumn<T> = {
   key: string;
@@ -26,7 +26,6 @@ export type ListColumn<T> = {
   width: string;
   sortable: boolean;
   text: (row: T) => string;
-  csv?: (row: T) => string;
   edit?: FieldEdit<T>;
 };
 
@@ -149,7 +148,6 @@ export const contactColumns: ListColumn<Contact>[] = [
     width: '130px',
     sortable: true,
     text: (c) => (c.lastActivityAt ? formatRelative(c.lastActivityAt) : ''),
-    csv: (c) => c.lastActivityAt ?? '',
   },
   {
     key: 'createdAt',
@@ -157,7 +155,6 @@ export const contactColumns: ListColumn<Contact>[] = [
     width: '120px',
     sortable: true,
     text: (c) => formatDate(c.createdAt),
-    csv: (c) => c.createdAt ?? '',
   },
   {
     key: 'phone',
@@ -190,7 +187,6 @@ export const contactColumns: ListColumn<Contact>[] = [
     width: '120px',
     sortable: true,
     text: (c) => formatDate(c.updatedAt),
-    csv: (c) => c.updatedAt ?? '',
   },
 ];
 
@@ -226,7 +222,6 @@ export const companyColumns: ListColumn<Company>[] = [
     width: '120px',
     sortable: true,
     text: (c) => formatDate(c.createdAt),
-    csv: (c) => c.createdAt ?? '',
   },
   {
     key: 'employeeCount',
@@ -253,7 +248,6 @@ export const companyColumns: ListColumn<Company>[] = [
     width: '120px',
     sortable: true,
     text: (c) => formatDate(c.updatedAt),
-    csv: (c) => c.updatedAt ?? '',
   },
 ];
 
@@ -274,7 +268,6 @@ export function ownerColumn<T extends ListRecord>(members: readonly MemberOption
     width: 'minmax(130px, 1fr)',
     sortable: true,
     text: (r) => (r.ownerId ? (byId.get(r.ownerId) ?? '') : ''),
-    csv: (r) => (r.ownerId ? (byId.get(r.ownerId) ?? r.ownerId) : ''),
     edit: fieldEdit('ownerId', 'select', (r) => r.ownerId ?? '', { choices: () => choices }),
   };
 }

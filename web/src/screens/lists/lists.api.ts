@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../../api/client';
+import { api, earlyAnswer, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 import type { FilterGroups } from '../../ui/FilterBuilder';
 import type { Sort } from '../../ui/Table';
@@ -10,6 +10,8 @@ export type SavedView = components['schemas']['SavedView'];
 
 /** What a list asks the search endpoint for: filters, order and a page. */
 export type SearchBody = { filterGroups: FilterGroups; sort: NonNullable<Sort>[]; limit: number; cursor?: string };
+
+type CustomFieldPage = { data: components['schemas']['CustomField'][] };
 
 type Page<T> = { data: T[]; nextCursor: string | null; total: number; totalIsExact?: boolean };
 
@@ -52,6 +54,12 @@ export function useRecordSearch<T extends ListRecord>(objectType: ListObjectType
         ...(pageParam ? { cursor: pageParam } : {}),
       }) as unknown as Promise<Page<T>>,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // The first page of a list opened by address may have been asked for already, from index.html.
+    initialData: () => {
+      const body = { filterGroups, sort: sort ? [sort] : [], limit: PAGE_SIZE };
+      const page = earlyAnswer<Page<T>>('POST', `/api/v1/${recordKey[objectType]}/search`, body);
+      return page ? { pages: [page], pageParams: [undefined] } : undefined;
+    },
     retry: false,
   });
 }
@@ -61,13 +69,15 @@ export function useCustomFields(objectType: ListObjectType) {
   return useQuery({
     queryKey: listKeys.customFields(objectType),
     queryFn: () => unwrap(api.GET('/api/v1/custom-fields', { params: { query: { objectType } } })).then((r) => r.data),
+    initialData: () => earlyAnswer<CustomFieldPage>('GET', `/api/v1/custom-fields?objectType=${objectType}`)?.data,
     staleTime: 60_000,
   });
 }
 
-/** The caller's views of an object and those shared with the workspace. */
-export function useSavedViews(objectType: ListObjectType) {
+/** The caller's views of an object and those shared with the workspace (once `enabled`). */
+export function useSavedViews(objectType: ListObjectType, enabled = true) {
   return useQuery({
+    enabled,
     queryKey: listKeys.views(objectType),
     queryFn: () => unwrap(api.GET('/api/v1/views', { params: { query: { objectType, limit: 100 } } })).then((r) => r.data),
   });

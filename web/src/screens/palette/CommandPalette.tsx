@@ -6,6 +6,7 @@ import { errorMessage } from '../../api/problem';
 import { NewContactDialog } from '../contacts/NewContactDialog';
 import { usePipelines } from '../deals/deals.api';
 import { NewDealDialog } from '../deals/NewDealDialog';
+import { useFirstScreenShown } from '../shell/firstScreen';
 import { type PaletteItem, paletteItems, type SearchHit } from './palette';
 import './palette.css';
 
@@ -38,7 +39,8 @@ function useDebounced<T>(value: T, ms: number): T {
 export function PaletteProvider({ children, search = searchApi }: { children: ReactNode; search?: SearchFn }) {
   const [open, setOpen] = useState(false);
   const [creating, setCreating] = useState<'contact' | 'deal' | null>(null);
-  const pipelines = usePipelines();
+  // Only "New deal" needs them: asked for once the first screen is shown, not before its rows.
+  const pipelines = usePipelines(useFirstScreenShown());
   const openPalette = useCallback(() => setOpen(true), []);
 
   useEffect(() => {

@@ -18,6 +18,12 @@ export const entryIcons: Record<EntryIcon, ReactNode> = {
       <path d="m2.5 4.5 5.5 4 5.5-4" />
     </Icon>
   ),
+  form: (
+    <Icon>
+      <rect x="2.5" y="2" width="11" height="12" rx="1.5" />
+      <path d="M5 5h6M5 7.5h6M5 10.5h3" />
+    </Icon>
+  ),
   task: (
     <Icon>
       <rect x="2.5" y="2.5" width="11" height="11" rx="2" />

@@ -25,6 +25,34 @@ describe('timeline entries', () => {
     expect(activityFacts(email('ada@example.com').activity ?? { id: '' })).toEqual(['ada@example.com → grace@navy.example']);
   });
 
+  it('shows a form submission with its form, page, campaign and consent', () => {
+    const submitted: TimelineEntry = {
+      ...base,
+      activity: {
+        id: 'a4',
+        kind: 'form_submission',
+        subject: 'Book a demo',
+        formSubmission: {
+          formId: 'f1',
+          formName: 'Book a demo',
+          submissionId: 's1',
+          pageUrl: 'https://acme.example/pricing',
+          referrer: null,
+          utm: { source: 'news', campaign: 'spring' },
+          values: [],
+          consent: { channels: ['email'], textVersion: 'sha256:0123456789abcdef' },
+        },
+      },
+    };
+    expect(entryIcon(submitted)).toBe('form');
+    expect(entryTitle(submitted)).toBe('Submitted form: Book a demo');
+    expect(activityFacts(submitted.activity ?? { id: '' })).toEqual([
+      'On https://acme.example/pricing',
+      'UTM: source news · campaign spring',
+      'Consent given for email (text sha256:0123456789abcdef)',
+    ]);
+  });
+
   it('gives each kind its own icon and title', () => {
     const meeting = { ...base, activity: { id: 'a2', kind: 'meeting' as const, subject: 'Review' } };
     expect(entryIcon(meeting)).toBe('meeting');

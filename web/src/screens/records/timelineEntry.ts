@@ -6,11 +6,11 @@ export type TimelineEntry = components['schemas']['TimelineEntry'];
 type Activity = components['schemas']['Activity'];
 
 /** The picture an entry gets, so calls, meetings, emails and notes are told apart at a glance. */
-export type EntryIcon = 'note' | 'call' | 'meeting' | 'email' | 'task' | 'stage' | 'change';
+export type EntryIcon = 'note' | 'call' | 'meeting' | 'email' | 'form' | 'task' | 'stage' | 'change';
 
 /** Which icon an entry shows. */
 export function entryIcon(entry: TimelineEntry): EntryIcon {
-  if (entry.kind === 'activity') return entry.activity?.kind ?? 'note';
+  if (entry.kind === 'activity') return entry.activity?.kind === 'form_submission' ? 'form' : (entry.activity?.kind ?? 'note');
   if (entry.kind === 'task_created' || entry.kind === 'task_completed') return 'task';
   if (entry.kind === 'stage_change' || entry.kind === 'status_change' || entry.kind === 'lifecycle_change') return 'stage';
   return 'change';
@@ -38,6 +38,8 @@ function activitySummary(a: Activity, memberEmails: ReadonlySet<string>): string
       return a.call ? callSummary(a.call) : 'Call';
     case 'meeting':
       return a.subject ? `Meeting: ${a.subject}` : 'Meeting';
+    case 'form_submission':
+      return `Submitted form: ${a.formSubmission?.formName ?? a.subject ?? 'a form'}`;
     case 'email': {
       const verb = emailWasSent(a, memberEmails) ? 'Email sent' : 'Email received';
       return a.subject ? `${verb}: ${a.subject}` : verb;
@@ -108,6 +110,16 @@ export function activityFacts(a: Activity): string[] {
       : null;
     const who = attendees.length > 0 ? attendees.map((p) => p.name || p.email).join(', ') : null;
     return [when, location, who].filter((f): f is string => Boolean(f));
+  }
+  if (a.kind === 'form_submission' && a.formSubmission) {
+    const { pageUrl, referrer, utm, consent } = a.formSubmission;
+    const campaign = ['source', 'medium', 'campaign', 'term', 'content'].flatMap((k) => (utm[k] ? [`${k} ${utm[k]}`] : [])).join(' · ');
+    return [
+      pageUrl ? `On ${pageUrl}` : null,
+      referrer ? `Came from ${referrer}` : null,
+      campaign ? `UTM: ${campaign}` : null,
+      consent ? `Consent given for ${consent.channels.join(' and ')} (text ${consent.textVersion})` : null,
+    ].filter((f): f is string => Boolean(f));
   }
   if (a.kind === 'email' && a.email) {
     const cc = a.email.cc.length > 0 ? ` (cc ${a.email.cc.join(', ')})` : '';

@@ -2,6 +2,7 @@ import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'reac
 import { TopBar } from '../shell/AppShell';
 import { ApiKeysSettings } from './ApiKeysSettings';
 import { CustomFieldsSettings } from './CustomFieldsSettings';
+import { DataPanel } from './DataPanel';
 import { MembersSettings } from './MembersSettings';
 import { PipelinesSettings } from './PipelinesSettings';
 import { ProfileSettings } from './ProfileSettings';
@@ -18,6 +19,7 @@ const sections = [
   { path: 'webhooks', label: 'Webhooks', element: <WebhooksSettings /> },
   { path: 'custom-fields', label: 'Custom fields', element: <CustomFieldsSettings /> },
   { path: 'pipelines', label: 'Pipelines', element: <PipelinesSettings /> },
+  { path: 'data', label: 'Data', element: <DataPanel /> },
 ] as const;
 
 /** On a phone the sub-navigation is a select at the top of the page. */

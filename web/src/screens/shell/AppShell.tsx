@@ -1,14 +1,23 @@
 import { createContext, type ReactNode, Suspense, useContext, useEffect, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import type { Me } from '../../session';
-import { icons } from '../../ui/icons';
+import { Icon, icons } from '../../ui/icons';
 import { Loading } from '../../ui/States';
 import { SavedViewLinks } from '../lists/SavedViewLinks';
 import { PaletteProvider, useOpenPalette } from '../palette/CommandPalette';
 import { SettingsLink } from '../settings/SettingsLink';
+import { FIRST_SCREEN_FALLBACK_MS, markFirstScreenShown } from './firstScreen';
 import { NotificationsBell } from './NotificationsBell';
 import { UserMenu } from './UserMenu';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
+
+/** The sidebar picture of forms: a card with lines and a button. */
+const formIcon = (
+  <Icon>
+    <rect x="2.5" y="2" width="11" height="12" rx="1.5" />
+    <path d="M5 5h6M5 7.5h6M5 10.5h3" />
+  </Icon>
+);
 
 const NavContext = createContext<{ me: Me; toggleNav: () => void } | null>(null);
 
@@ -25,6 +34,11 @@ export function AppShell({ me }: { me: Me }) {
   // On a phone the sidebar is a drawer; following a link closes it.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every route change on purpose
   useEffect(() => setNavOpen(false), [location.pathname]);
+  // Lists say when their rows are shown; for other screens the shell says so after a moment.
+  useEffect(() => {
+    const timer = setTimeout(markFirstScreenShown, FIRST_SCREEN_FALLBACK_MS);
+    return () => clearTimeout(timer);
+  }, []);
 
   return (
     <NavContext.Provider value={{ me, toggleNav: () => setNavOpen((open) => !open) }}>
@@ -50,6 +64,12 @@ export function AppShell({ me }: { me: Me }) {
             </NavLink>
             <NavLink className="nav-link" to="/duplicates">
               {icons.duplicates} Duplicates
+            </NavLink>
+            <NavLink className="nav-link" to="/imports">
+              {icons.import} Imports
+            </NavLink>
+            <NavLink className="nav-link" to="/forms">
+              {formIcon} Forms
             </NavLink>
             <SettingsLink />
           </nav>

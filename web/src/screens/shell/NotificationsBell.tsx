@@ -4,6 +4,7 @@ import { icons } from '../../ui/icons';
 import { ErrorState, Loading } from '../../ui/States';
 import { usePopover } from '../../ui/usePopover';
 import { formatRelative } from '../contacts/format';
+import { useFirstScreenShown } from './firstScreen';
 
 const notificationsKey = ['notifications'] as const;
 
@@ -15,6 +16,8 @@ export function NotificationsBell() {
     queryKey: notificationsKey,
     queryFn: () => unwrap(api.GET('/api/v1/notifications', { params: { query: { limit: 20 } } })),
     refetchInterval: 60_000,
+    // Not before the first screen's own requests; opening the bell asks at once.
+    enabled: useFirstScreenShown() || open,
   });
   const readAll = useMutation({
     mutationFn: () => unwrap(api.POST('/api/v1/notifications/read-all')),
