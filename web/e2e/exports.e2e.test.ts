@@ -35,7 +35,7 @@ describe('exports in a browser', () => {
       ['Ada', 'customer', '=cmd|calc'],
       ['Bea', 'lead', 'Analyst'],
       ['Cai', 'customer', 'Engineer, "Chief"'],
-    ]) {
+    ] as const) {
       const res = await page.request.post(`${base}/api/v1/contacts`, {
         headers,
         data: { firstName, lastName: 'Tester', email: `${firstName.toLowerCase()}@example.org`, lifecycleStage, jobTitle },

@@ -60,6 +60,8 @@ describe('CSV import in a browser', () => {
   async function dropFile(name: string, text: string) {
     const transfer = await page.evaluateHandle(
       ([fileName, content]) => {
+        // Runs in the page, where DataTransfer exists (this file is typed for Node).
+        const { DataTransfer } = globalThis as unknown as { DataTransfer: new () => { items: { add(file: File): void } } };
         const data = new DataTransfer();
         data.items.add(new File([content as string], fileName as string, { type: 'text/csv' }));
         return data;

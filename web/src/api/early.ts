@@ -94,8 +94,9 @@ export function startEarlyRequests(win: EarlyWindow): void {
       res
         .clone()
         .json()
-        .then((session: { csrfToken?: string | null }) => {
-          send('POST', searchUrl, { body: search, csrfToken: session.csrfToken ?? undefined });
+        .then((session: unknown) => {
+          const csrfToken = (session as { csrfToken?: string | null }).csrfToken ?? undefined;
+          send('POST', searchUrl, { body: search, csrfToken });
         })
         .catch(() => {
           // The app asks again and shows what went wrong.
