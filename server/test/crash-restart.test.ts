@@ -20,16 +20,56 @@ import { PgliteDatabase } from '../src/db/pglite-client.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rapport-crash-'));
-let dbName: string | undefined;
+const dbNames: string[] = [];
 afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
-  if (dbName && process.env.TEST_DATABASE_URL) {
+  if (dbNames.length > 0 && process.env.TEST_DATABASE_URL) {
     const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    for (const name of dbNames) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
 });
+
+/**
+ * The environment of a node on its own new database (a PostgreSQL database on TEST_DATABASE_URL's
+ * server, else a PGlite folder), and how to open that database directly.
+ */
+async function nodeEnv(
+  name: string,
+  extra: Record<string, string>,
+): Promise<{ env: Record<string, string>; open: () => Promise<Database> }> {
+  const env: Record<string, string> = {
+    RATE_LIMIT_PER_MINUTE: '100000',
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    DATABASE_URL: '',
+    RAPPORT_DATA_DIR: '',
+    ...extra,
+  };
+  if (process.env.TEST_DATABASE_URL) {
+    const dbName = `rapport_t_${randomBytes(6).toString('hex')}`;
+    dbNames.push(dbName);
+    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    await admin.end();
+    const u = new URL(process.env.TEST_DATABASE_URL);
+    u.pathname = `/${dbName}`;
+    env.DATABASE_URL = u.toString();
+    return { env, open: async () => new PostgresDatabase(u.toString(), '64MB', 2) };
+  }
+  env.RAPPORT_DATA_DIR = path.join(tmp, name);
+  return { env, open: () => PgliteDatabase.open({ dataDir: env.RAPPORT_DATA_DIR as string, workMem: '64MB' }) };
+}
+
+/** Signs a new owner up on the node at `base` and returns an API key's authorization header. */
+async function signUpWithKey(base: string, email: string): Promise<Record<string, string>> {
+  const signup = await api(base, 'POST', '/api/v1/auth/signup', { email, password: 'a long password', name: 'C', workspaceName: 'Crash' });
+  const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const key = await api(base, 'POST', '/api/v1/api-keys', { name: 'crash' }, { cookie, 'x-csrf-token': String(signup.json.csrfToken) });
+  return { authorization: `Bearer ${String(key.json.key)}` };
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -82,45 +122,17 @@ async function api(base: string, method: string, url: string, body?: unknown, he
 
 describe('a crash mid-delivery loses and repeats nothing', () => {
   it('journals every event exactly once across kill -9 and restart', { timeout: 600_000 }, async () => {
-    const env: Record<string, string> = {
+    const { env, open } = await nodeEnv('events', {
       LOG_LEVEL: 'debug',
       RAPPORT_EVENT_JOURNAL: 'true',
       RAPPORT_EVENT_JOURNAL_DELAY_MS: '25',
-      RATE_LIMIT_PER_MINUTE: '100000',
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      DATABASE_URL: '',
-      RAPPORT_DATA_DIR: '',
-    };
-    let open: () => Promise<Database>;
-    if (process.env.TEST_DATABASE_URL) {
-      dbName = `rapport_t_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${dbName}`);
-      await admin.end();
-      const u = new URL(process.env.TEST_DATABASE_URL);
-      u.pathname = `/${dbName}`;
-      env.DATABASE_URL = u.toString();
-      open = async () => new PostgresDatabase(u.toString(), '64MB', 2);
-    } else {
-      env.RAPPORT_DATA_DIR = path.join(tmp, 'data');
-      open = () => PgliteDatabase.open({ dataDir: env.RAPPORT_DATA_DIR as string, workMem: '64MB' });
-    }
+    });
     const base = `http://127.0.0.1:${env.PORT}`;
     const healthy = async () => (await fetch(`${base}/api/v1/health`).catch(() => undefined))?.ok === true;
 
     let node = startNode(env);
     await waitFor('the first start', healthy, 180_000);
-    const signup = await api(base, 'POST', '/api/v1/auth/signup', {
-      email: 'crash@example.com',
-      password: 'a long password',
-      name: 'C',
-      workspaceName: 'Crash',
-    });
-    const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0] as string;
-    const key = await api(base, 'POST', '/api/v1/api-keys', { name: 'crash' }, { cookie, 'x-csrf-token': String(signup.json.csrfToken) });
-    const auth = { authorization: `Bearer ${String(key.json.key)}` };
+    const auth = await signUpWithKey(base, 'crash@example.com');
     const created: string[] = [];
     for (let batch = 0; batch < 3; batch++) {
       const inputs = Array.from({ length: 100 }, (_, i) => ({ firstName: `Crash ${batch}-${i}` }));
@@ -183,5 +195,94 @@ describe('a crash mid-delivery loses and repeats nothing', () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe('an import killed mid-way resumes where it stopped', () => {
+  it('ends with exactly the data of an uninterrupted run after kill -9 and restart', { timeout: 600_000 }, async () => {
+    const { env } = await nodeEnv('import', { RAPPORT_IMPORT_BATCH: '300', RAPPORT_IMPORT_LEASE_SECONDS: '3' });
+    const base = `http://127.0.0.1:${env.PORT}`;
+    const healthy = async () => (await fetch(`${base}/api/v1/health`).catch(() => undefined))?.ok === true;
+    let node = startNode(env);
+    await waitFor('the first start', healthy, 180_000);
+    const auth = await signUpWithKey(base, 'import-crash@example.com');
+    const seats = await api(base, 'POST', '/api/v1/custom-fields', { objectType: 'contact', label: 'Seats', type: 'number' }, auth);
+    expect(seats.status).toBe(201);
+
+    // 9,000 rows, 8,000 people: the last 1,000 rows repeat the first 1,000 emails with new names (the later row wins).
+    const rows = 9000;
+    const unique = 8000;
+    const lines = ['Email,First Name,Company,Seats'];
+    for (let i = 0; i < rows; i++) {
+      const person = i % unique;
+      const name = i >= unique ? `Later${person}` : `First${person}`;
+      lines.push(`Person${person}@Example.com,${name},${person % 3 === 0 ? `Company ${person % 40}` : ''},${i}`);
+    }
+    const form = new FormData();
+    form.append('object', 'contacts');
+    form.append('file', new Blob([`${lines.join('\r\n')}\r\n`], { type: 'text/csv' }), 'people.csv');
+    const upload = await fetch(`${base}/api/v1/imports`, { method: 'POST', headers: auth, body: form });
+    expect(upload.status).toBe(201);
+    const id = ((await upload.json()) as { id: string }).id;
+    expect((await api(base, 'POST', `/api/v1/imports/${id}/start`, undefined, auth)).status).toBe(202);
+
+    type View = { status: string; progress: { rowsDone: number; created: number; updated: number; unchanged: number; failed: number } };
+    const view = async () => (await api(base, 'GET', `/api/v1/imports/${id}`, undefined, auth)).json as unknown as View;
+    let atKill: View | undefined;
+    await waitFor(
+      'a few batches written',
+      async () => {
+        atKill = await view();
+        return atKill.progress.rowsDone >= 900;
+      },
+      120_000,
+    );
+    node.child.kill('SIGKILL');
+    await node.exited;
+    // Killed part-way: some batches committed, the rest not yet read.
+    expect(atKill?.status).toBe('running');
+    expect(atKill?.progress.rowsDone).toBeLessThan(rows);
+
+    node = startNode(env);
+    await waitFor('the restart', healthy, 180_000);
+    let done: View | undefined;
+    await waitFor(
+      'the import to finish',
+      async () => {
+        done = await view();
+        return done.status !== 'running' && done.status !== 'queued';
+      },
+      240_000,
+    );
+    expect(done?.status).toBe('completed');
+    expect(done?.progress).toMatchObject({ rowsDone: rows, created: unique, updated: 0, unchanged: rows - unique, failed: 0 });
+
+    type Contact = { email: string | null; firstName: string | null; custom: Record<string, unknown> };
+    const contacts: Contact[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await api(base, 'GET', `/api/v1/contacts?limit=500${cursor ? `&cursor=${cursor}` : ''}`, undefined, auth);
+      contacts.push(...(page.json.data as Contact[]));
+      cursor = page.json.nextCursor as string | null;
+    } while (cursor);
+    // Every person once, with the values of their last row, as if the import had never stopped.
+    expect(contacts).toHaveLength(unique);
+    const byEmail = new Map(contacts.map((c) => [c.email, c]));
+    expect(byEmail.size).toBe(unique);
+    for (let person = 0; person < unique; person++) {
+      const c = byEmail.get(`person${person}@example.com`);
+      const lastRow = person < rows - unique ? person + unique : person;
+      expect({ name: c?.firstName, seats: c?.custom.seats }).toEqual({
+        name: lastRow >= unique ? `Later${person}` : `First${person}`,
+        seats: lastRow,
+      });
+    }
+    // The companies named were created once each, whatever batch (or run) met them first.
+    const companies = await api(base, 'GET', '/api/v1/companies?limit=500', undefined, auth);
+    expect((companies.json.data as { name: string }[]).map((c) => c.name).sort()).toEqual(
+      Array.from({ length: 40 }, (_, i) => `Company ${i}`).sort(),
+    );
+    node.child.kill('SIGTERM');
+    expect(await node.exited).toBe(0);
   });
 });

@@ -208,6 +208,7 @@ const covered: Record<string, string> = {
   'GET /api/v1/public/forms/{publicId}': 'public, by unguessable public id (reads the form only)',
   'GET /api/v1/public/forms/{publicId}/embed.js': 'public, by unguessable public id (reads the form only)',
   'POST /api/v1/public/forms/{publicId}/submissions': "public, by unguessable public id (writes into the form's own workspace)",
+  'POST /api/v1/public/forms/{publicId}/confirmations': "public, by secret token (confirms consent in the link's own workspace)",
   'POST /api/v1/imports': 'scoped',
   'GET /api/v1/imports': 'scoped',
   'GET /api/v1/imports/{id}': 'scoped',
@@ -874,6 +875,33 @@ describe('tenant isolation', () => {
     const intact = await b.owner.get(`/api/v1/forms/${form.id}`);
     expect(intact.json()).toMatchObject({ name: 'Beta signup', submissionCount: 1 });
     expect((await b.owner.get(`/api/v1/forms/${form.id}/submissions`)).json().data[0].contactId).toBe(inB[0].id);
+  });
+
+  it("a double opt-in link confirms only in its form's workspace, and only on its form's address", async () => {
+    const formOf = async (client: Client) =>
+      (
+        await client.post('/api/v1/forms', {
+          name: 'Letters',
+          fields: [{ key: 'email', label: 'Email' }],
+          consent: { enabled: true, channels: ['email'], text: 'Send me letters.', doubleOptIn: true },
+        })
+      ).json();
+    const [formA, formB] = [await formOf(a.owner), await formOf(b.owner)];
+    const email = 'letters@beta.example';
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/public/forms/${formB.publicId}/submissions`,
+      payload: { values: { email }, consent: true },
+    });
+    const token = t.mailer.sent.findLast((m) => m.to === email)?.text.match(/\/confirm\/([\w-]+)/)?.[1] ?? '';
+    const confirm = (publicId: string) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/public/forms/${publicId}/confirmations`, payload: { token } });
+    const stateInB = async () => (await b.owner.get(`/api/v1/contacts?q=${email}`)).json().data[0].consent.email.state;
+    expect((await confirm(formA.publicId)).statusCode).toBe(404);
+    expect(await stateInB()).toBe('pending');
+    expect((await confirm(formB.publicId)).statusCode).toBe(200);
+    expect(await stateInB()).toBe('subscribed');
+    expect((await a.owner.get(`/api/v1/contacts?q=${email}`)).json().data).toEqual([]);
   });
 
   it("exports: lists and backups hold only the caller's workspace, and a restore never reaches another", async () => {

@@ -55,6 +55,19 @@ describe('exports in a browser', () => {
       })
     ).json();
 
+    // Configuration comes along too: a form (its public id is still taken here, so the restore
+    // gives it a new one) and a webhook (restored off, with a new secret).
+    const form = await page.request.post(`${base}/api/v1/forms`, {
+      headers,
+      data: { name: 'Newsletter', fields: [{ key: 'email', label: 'Email' }] },
+    });
+    expect(form.status()).toBe(201);
+    const hook = await page.request.post(`${base}/api/v1/webhooks`, {
+      headers,
+      data: { url: 'https://hooks.example.com/rapport', eventTypes: ['contact.created'] },
+    });
+    expect(hook.status()).toBe(201);
+
     await page.goto(`${base}/contacts?view=${view.id}`);
     await page.getByText('2 contacts', { exact: true }).waitFor();
     const download = page.waitForEvent('download');
@@ -103,6 +116,9 @@ describe('exports in a browser', () => {
     await result.getByText('Restored “Connexion”').waitFor();
     await result.getByText(/Not members here, so their records now have no owner: mary@example\.com/).waitFor();
     expect(await result.locator('dt', { hasText: 'Contacts' }).locator('xpath=following-sibling::dd').textContent()).toBe('3');
+    expect(await result.locator('dt', { hasText: 'Webhooks' }).locator('xpath=following-sibling::dd').textContent()).toBe('1');
+    await result.getByText(/One webhook is off: a backup has no signing secrets/).waitFor();
+    await result.getByText(/already had the public address of “Newsletter”, so it has a new one/).waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'settings-data-restored-1440.png'), style: '.toasts { display: none }' });
     await page.goto(`${base}/contacts`);
     await page.getByText('3 contacts', { exact: true }).waitFor();

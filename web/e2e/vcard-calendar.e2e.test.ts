@@ -78,7 +78,12 @@ describe('vCard download and import, and the calendar feed, in a browser', () =>
       '',
     ].join('\r\n');
     await dialog.getByLabel('vCard file').setInputFiles({ name: 'people.vcf', mimeType: 'text/vcard', buffer: Buffer.from(file) });
-    await dialog.getByRole('button', { name: 'Import' }).click();
+    // The file goes as the form's multipart body, as any browser upload does.
+    const [upload] = await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith('/api/v1/contacts/vcard/import')),
+      dialog.getByRole('button', { name: 'Import' }).click(),
+    ]);
+    expect(await upload.headerValue('content-type')).toMatch(/^multipart\/form-data; boundary=/);
     const report = page.getByRole('dialog', { name: 'vCard import' });
     await report.getByText('3 cards: 1 created, 1 updated, 1 skipped, 0 not imported.').waitFor();
     await report.getByText('Rapport has no field for it').first().waitFor();

@@ -38,6 +38,8 @@ beforeAll(async () => {
   ]) {
     await s.client.post('/api/v1/contacts', { firstName, email: `${firstName.toLowerCase()}@cli.example`, lifecycleStage });
   }
+  await s.client.post('/api/v1/webhooks', { url: 'https://hooks.example.com/cli', eventTypes: ['contact.created'] });
+  await s.client.post('/api/v1/forms', { name: 'Signup', fields: [{ key: 'email', label: 'Email' }] });
   dir = await mkdtemp(path.join(tmpdir(), 'rapport-cli-'));
 }, 120_000);
 afterAll(async () => {
@@ -97,6 +99,8 @@ describe('rapport export / import workspace', () => {
     expect(restored.code).toBe(0);
     expect(restored.out).toContain('Restored "CLI source"');
     expect(restored.out).toContain('contacts: 3');
+    expect(restored.out).toContain('Webhooks restored disabled (a backup has no signing secrets; rotate, share, enable): 1');
+    expect(restored.out).toMatch(/Form "Signup" has a new public id \(the old one is taken here\): \S+/);
     const list = (await target.client.get('/api/v1/contacts?sort=firstName')).json().data.map((c: { firstName: string }) => c.firstName);
     expect(list).toEqual(['Ada', 'Bob', 'Cleo']);
 

@@ -14,6 +14,8 @@ type RestoreReport = {
   restored: Record<string, number>;
   users: { mapped: { email: string }[]; missing: { email: string }[] };
   viewsReassigned: number;
+  webhooksDisabled: number;
+  formsWithNewPublicId: { name: string; publicId: string }[];
 };
 
 /**
@@ -37,5 +39,9 @@ export async function runWorkspaceImport(file: string, options: RemoteOptions): 
     `People matched by email: ${report.users.mapped.length}`,
     ...(missing.length > 0 ? [`Not members here (their records have no owner now): ${missing.join(', ')}`] : []),
     ...(report.viewsReassigned > 0 ? [`Saved views now yours: ${report.viewsReassigned}`] : []),
+    ...(report.webhooksDisabled > 0
+      ? [`Webhooks restored disabled (a backup has no signing secrets; rotate, share, enable): ${report.webhooksDisabled}`]
+      : []),
+    ...report.formsWithNewPublicId.map((f) => `Form "${f.name}" has a new public id (the old one is taken here): ${f.publicId}`),
   ].join('\n');
 }

@@ -2304,7 +2304,7 @@ export interface paths {
         put?: never;
         /**
          * Import a .vcf file (vCard 2.1, 3.0 or 4.0): creates contacts, or updates them by email
-         * @description Send the file as the body with Content-Type text/vcard. Cards with an email update the contact that has it, or create one; others create a contact. The report lists every card and what of it was skipped.
+         * @description Send the file as the body with Content-Type text/vcard, or as the `file` part of multipart/form-data (a browser upload, `curl -F file=@contacts.vcf`); up to 32 MB. Cards with an email update the contact that has it, or create one; others create a contact. The report lists every card and what of it was skipped. A multipart body without a `file` part is a 400 (`missing_file`), a larger file a 413, a file without a vCard a 400 (`not_vcard`); none writes anything.
          */
         post: {
             parameters: {
@@ -2313,12 +2313,13 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            /** @description The .vcf file */
+            /** @description The .vcf file itself; as multipart/form-data, the body is read as parts and the file is the `file` part */
             requestBody: {
                 content: {
-                    "text/directory": string;
-                    "text/vcard": string;
-                    "text/x-vcard": string;
+                    "multipart/form-data": string | null;
+                    "text/directory": string | null;
+                    "text/vcard": string | null;
+                    "text/x-vcard": string | null;
                 };
             };
             responses: {
@@ -3200,6 +3201,11 @@ export interface paths {
                              *     ]
                              */
                             channels?: ("email" | "sms")[];
+                            /**
+                             * @description Double opt-in: ticking the box makes email consent pending, and an emailed link confirms it. Needs the box enabled, email only
+                             * @default false
+                             */
+                            doubleOptIn?: boolean;
                             enabled: boolean;
                             /**
                              * @description Whether the form cannot be sent without ticking it
@@ -3344,6 +3350,11 @@ export interface paths {
                              *     ]
                              */
                             channels?: ("email" | "sms")[];
+                            /**
+                             * @description Double opt-in: ticking the box makes email consent pending, and an emailed link confirms it. Needs the box enabled, email only
+                             * @default false
+                             */
+                            doubleOptIn?: boolean;
                             enabled: boolean;
                             /**
                              * @description Whether the form cannot be sent without ticking it
@@ -4980,6 +4991,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/forms/{publicId}/confirmations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a double opt-in from the token of its emailed link
+         * @description Turns the email consent the submission left pending into subscribed, once. An unknown token is a 404; a used or expired link, or consent withdrawn since, a 410 whose errors[].code says which (link_used, link_expired, link_withdrawn).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    publicId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The token of the emailed link (the last part of its path) */
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormConsentConfirmed"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/forms/{publicId}/embed.js": {
         parameters: {
             query?: never;
@@ -6338,7 +6397,7 @@ export interface paths {
         };
         /**
          * Download the whole workspace as a zip (owners and admins): CSV per record type, JSON Lines per table, manifest
-         * @description For backups and for leaving: every record (trash included), custom fields and their values, links, stage and consent history, activities, tasks, timeline, pipelines, saved views and settings. Read from one snapshot and streamed as it is written. Restore it with POST /workspace/import.
+         * @description For backups and for leaving: every record (trash included), custom fields and their values, links, stage and consent history, activities, tasks, timeline, pipelines, saved views, forms with their consent texts and submissions, webhook subscriptions (without signing secrets), the audit log and settings. Never credentials (webhook secrets, API keys, calendar feed links); manifest.json and README.txt list what is left out and why. Read from one snapshot and streamed as it is written. Restore it with POST /workspace/import.
          */
         get: {
             parameters: {
@@ -6349,7 +6408,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description A zip: manifest.json, workspace.json, one CSV per record type, one JSON Lines file per table under data/ */
+                /** @description A zip: manifest.json, README.txt, workspace.json, one CSV per record type, one JSON Lines file per table under data/ */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -6379,7 +6438,7 @@ export interface paths {
         put?: never;
         /**
          * Restore a workspace backup (the zip of GET /workspace/export) into this empty workspace (owners and admins)
-         * @description Send the zip as the body with Content-Type application/zip. Refused with 409 when the workspace already has records or custom fields. Records keep their ids; people are matched to members by email, others leave their records without an owner (listed in the report). All or nothing: a bad file changes nothing.
+         * @description Send the zip as the body with Content-Type application/zip. Refused with 409 when the workspace already has records, custom fields, forms or webhooks. Records keep their ids; people are matched to members by email, others leave their records without an owner (listed in the report). Webhook subscriptions come back disabled with a new secret; forms keep their public id unless another form on this server has it (then they get a new one, listed). All or nothing: a bad file changes nothing.
          */
         post: {
             parameters: {
@@ -7448,6 +7507,8 @@ export interface components {
             allowedOrigins: string[];
             consent: {
                 channels: ("email" | "sms")[];
+                /** @description Whether consent is confirmed from an emailed link before it counts */
+                doubleOptIn: boolean;
                 enabled: boolean;
                 required: boolean;
                 text: string;
@@ -7502,10 +7563,26 @@ export interface components {
             };
             viewCount: number;
         };
+        FormConsentConfirmed: {
+            /** @description The consent channels now subscribed */
+            channels: ("email" | "sms")[];
+            message: string;
+            /** @constant */
+            status: "confirmed";
+        };
+        FormConsentConfirmedInput: {
+            /** @description The consent channels now subscribed */
+            channels: ("email" | "sms")[];
+            message: string;
+            /** @constant */
+            status: "confirmed";
+        };
         FormInput: {
             allowedOrigins: string[];
             consent: {
                 channels: ("email" | "sms")[];
+                /** @description Whether consent is confirmed from an emailed link before it counts */
+                doubleOptIn: boolean;
                 enabled: boolean;
                 required: boolean;
                 text: string;
@@ -7596,6 +7673,8 @@ export interface components {
         };
         FormSubmission: {
             activityId: string | null;
+            /** @description Double opt-in: the state of the confirmation link this submission emailed, if it sent one */
+            confirmation: ("pending" | "confirmed" | "expired") | null;
             consent: {
                 channels: string[];
                 textVersion: string;
@@ -7624,12 +7703,16 @@ export interface components {
             }[];
         };
         FormSubmissionAccepted: {
+            /** @description Double opt-in: consent was given, so it counts once confirmed from the emailed link (none is sent to people already subscribed) */
+            confirmationRequired: boolean;
             redirectUrl: string | null;
             /** @constant */
             status: "received";
             thankYouMessage: string;
         };
         FormSubmissionAcceptedInput: {
+            /** @description Double opt-in: consent was given, so it counts once confirmed from the emailed link (none is sent to people already subscribed) */
+            confirmationRequired: boolean;
             redirectUrl: string | null;
             /** @constant */
             status: "received";
@@ -7679,6 +7762,8 @@ export interface components {
         };
         FormSubmissionInput: {
             activityId: string | null;
+            /** @description Double opt-in: the state of the confirmation link this submission emailed, if it sent one */
+            confirmation: ("pending" | "confirmed" | "expired") | null;
             consent: {
                 channels: string[];
                 textVersion: string;
@@ -7796,6 +7881,7 @@ export interface components {
             }[];
             /** @description 1-based data row */
             row: number;
+            /** @description The record as it would be stored, by its column (`first_name`, `owner_id`, …), custom fields under `custom` by key, and the company a row names under `company`; empty for refused and superseded rows */
             values: {
                 [key: string]: unknown;
             };
@@ -7810,6 +7896,7 @@ export interface components {
             }[];
             /** @description 1-based data row */
             row: number;
+            /** @description The record as it would be stored, by its column (`first_name`, `owner_id`, …), custom fields under `custom` by key, and the company a row names under `company`; empty for refused and superseded rows */
             values: {
                 [key: string]: unknown;
             };
@@ -8973,6 +9060,12 @@ export interface components {
             updatedAt: string;
         };
         WorkspaceRestoreReport: {
+            /** @description Forms whose public id another form on this server already has: they got a new one, so copy their embed code again */
+            formsWithNewPublicId: {
+                id: string;
+                name: string;
+                publicId: string;
+            }[];
             /** @description Rows restored per table */
             restored: {
                 [key: string]: number;
@@ -8996,8 +9089,16 @@ export interface components {
             };
             /** @description Saved views of missing people, now belonging to the person who restored */
             viewsReassigned: number;
+            /** @description Webhook subscriptions restored disabled with a new signing secret (a backup carries none): rotate, share, enable */
+            webhooksDisabled: number;
         };
         WorkspaceRestoreReportInput: {
+            /** @description Forms whose public id another form on this server already has: they got a new one, so copy their embed code again */
+            formsWithNewPublicId: {
+                id: string;
+                name: string;
+                publicId: string;
+            }[];
             /** @description Rows restored per table */
             restored: {
                 [key: string]: number;
@@ -9021,6 +9122,8 @@ export interface components {
             };
             /** @description Saved views of missing people, now belonging to the person who restored */
             viewsReassigned: number;
+            /** @description Webhook subscriptions restored disabled with a new signing secret (a backup carries none): rotate, share, enable */
+            webhooksDisabled: number;
         };
     };
     responses: never;

@@ -275,6 +275,40 @@ describe('contact merge', () => {
     expect(again.statusCode).toBe(409);
     expect(again.json().errors[0]).toMatchObject({ field: 'body.mergedId', code: 'already_merged' });
   });
+
+  it("moves the merged contact's form submissions and pending double opt-in link to the survivor", async () => {
+    const form = await create('forms', {
+      name: 'Newsletter',
+      fields: [{ key: 'email', label: 'Email' }],
+      consent: { enabled: true, channels: ['email'], text: 'Send me the newsletter.', doubleOptIn: true },
+    });
+    const survivor = await create('contacts', { firstName: 'Grace', email: 'grace@navy.example' });
+    const submitted = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/public/forms/${form.publicId}/submissions`,
+      payload: { values: { email: 'ghopper@navy.example' }, consent: true },
+    });
+    expect(submitted.statusCode, submitted.body).toBe(200);
+    const [loser] = (await owner.get('/api/v1/contacts?q=ghopper@navy.example')).json().data;
+    expect(loser.id).not.toBe(survivor.id);
+    const link = t.mailer.sent.find((m) => m.to === 'ghopper@navy.example')?.text.match(/\/confirm\/([\w-]+)/)?.[1] ?? '';
+
+    const merge = await owner.post('/api/v1/contacts/merge', { survivorId: survivor.id, mergedId: loser.id });
+    expect(merge.statusCode, merge.body).toBe(200);
+    expect(merge.json().consent.email.state).toBe('pending');
+    const submissions = (await owner.get(`/api/v1/forms/${form.id}/submissions`)).json().data;
+    expect(submissions.map((s: { contactId: string }) => s.contactId)).toEqual([survivor.id]);
+    const rows = await t.db.query('SELECT contact_id FROM form_submissions WHERE workspace_id = $1 AND contact_id IN ($2, $3)', [
+      workspaceId,
+      survivor.id,
+      loser.id,
+    ]);
+    expect(rows.rows).toEqual([{ contact_id: survivor.id }]);
+    // The emailed link still confirms: the survivor carries the pending consent now.
+    const confirmed = await t.app.inject({ method: 'POST', url: `/f/${form.publicId}/confirm/${link}` });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect((await owner.get(`/api/v1/contacts/${survivor.id}`)).json().consent.email.state).toBe('subscribed');
+  });
 });
 
 describe('company duplicates and merge', () => {

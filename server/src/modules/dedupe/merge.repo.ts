@@ -13,8 +13,9 @@ export async function markMerged(ctx: Ctx, table: 'contacts' | 'companies', id: 
 
 /**
  * Moves everything that points at record `from` to record `to`: activity links, tasks, timeline
- * entries and notifications, plus a contact's deals and consent history or a company's people,
- * deals and child companies. Links the survivor already has are not doubled.
+ * entries and notifications, plus a contact's deals, consent history, form submissions and double
+ * opt-in links, or a company's people, deals and child companies. Links the survivor already has
+ * are not doubled.
  */
 export async function moveRecordReferences(ctx: Ctx, type: 'contact' | 'company', from: string, to: string): Promise<void> {
   const args = [ctx.workspaceId, type, from, to];
@@ -40,6 +41,9 @@ export async function moveRecordReferences(ctx: Ctx, type: 'contact' | 'company'
     );
     await ctx.tx.query('DELETE FROM deal_contacts WHERE workspace_id = $1 AND contact_id = $2', pair.slice(0, 2));
     await ctx.tx.query('UPDATE consent_events SET contact_id = $3 WHERE workspace_id = $1 AND contact_id = $2', pair);
+    await ctx.tx.query('UPDATE form_submissions SET contact_id = $3 WHERE workspace_id = $1 AND contact_id = $2', pair);
+    // Pending double opt-in links confirm the survivor, which carries the merged consent.
+    await ctx.tx.query('UPDATE form_consent_confirmations SET contact_id = $3 WHERE workspace_id = $1 AND contact_id = $2', pair);
     await ctx.tx.query('DELETE FROM contact_companies WHERE workspace_id = $1 AND contact_id = $2', pair.slice(0, 2));
     return;
   }

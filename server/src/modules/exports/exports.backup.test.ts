@@ -2,16 +2,20 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { ZipFile } from 'yazl';
-import { addMember, type Client, createTestApp, signUp, type TestApp } from '../../../test/helpers.ts';
+import { addMember, apiKeyClient, type Client, createTestApp, signUp, type TestApp } from '../../../test/helpers.ts';
 import { newId } from '../../lib/ids.ts';
-import { backupTables, type TableSpec } from './exports.tables.ts';
+import { hashToken } from '../../lib/tokens.ts';
+import { RESTORED_WEBHOOK_REASON } from './exports.restore.rows.ts';
+import { backupTables, jsonlName, type TableSpec } from './exports.tables.ts';
 
 /**
  * The round trip: a workspace with demo data and custom fields of every type is exported, the
  * zip restored into a fresh workspace, and every table compared row by row, column by column.
  * Only workspace_id differs (it is the new workspace's), and user references follow the mapping
  * by email: the owner is a member of both, the other member is not (their records lose the owner,
- * their saved view passes to the person restoring).
+ * their saved view passes to the person restoring). The documented exceptions: webhook
+ * subscriptions come back disabled with a new secret (the zip holds none), a form whose public id
+ * the source still uses gets a new one, and audit rows about the workspace name the new one.
  */
 
 let t: TestApp;
@@ -20,6 +24,18 @@ let ownerId: string;
 let source: string;
 let memberId: string;
 let zip: Buffer;
+/** The source's rows of every backed-up table right after the export (later tests add audit rows). */
+const exported = new Map<string, Record<string, unknown>[]>();
+/** Credentials that must never be in a backup. */
+const secrets: { webhookSecret: string; apiKey: string; apiKeyHash: string; apiKeyId: string } = {
+  webhookSecret: '',
+  apiKey: '',
+  apiKeyHash: '',
+  apiKeyId: '',
+};
+let formId: string;
+let formPublicId: string;
+let webhookId: string;
 
 /** Every entry of a zip, by name. */
 function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
@@ -160,11 +176,43 @@ beforeAll(async () => {
   await owner.post('/api/v1/views', { objectType: 'deal', name: 'Mine', filterGroups: [], columns: ['name'], visibility: 'workspace' });
   await member.client.post('/api/v1/views', { objectType: 'contact', name: 'Member view', filterGroups: [] });
 
+  // Configuration a team would lose: a form with a submission (consent text, activity), a webhook,
+  // and an API key whose writes are in the history under the key's id.
+  const form = await owner.post('/api/v1/forms', {
+    name: 'Newsletter',
+    fields: [
+      { key: 'email', label: 'Email' },
+      { key: 'firstName', label: 'First name' },
+    ],
+    consent: { enabled: true, channels: ['email'], text: 'Send me the newsletter.', required: true },
+    allowedOrigins: ['https://www.example.com'],
+    ownerId: memberId,
+    tags: ['newsletter'],
+  });
+  expect(form.statusCode, form.body).toBe(201);
+  formId = form.json().id;
+  formPublicId = form.json().publicId;
+  const submitted = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/public/forms/${formPublicId}/submissions`,
+    headers: { origin: 'https://www.example.com' },
+    payload: { values: { email: 'reader@example.com', firstName: 'Reader' }, consent: true, pageUrl: 'https://www.example.com/blog' },
+  });
+  expect(submitted.statusCode, submitted.body).toBe(200);
+  const webhook = await owner.post('/api/v1/webhooks', { url: 'https://hooks.example.com/rapport', eventTypes: ['contact.created'] });
+  expect(webhook.statusCode, webhook.body).toBe(201);
+  webhookId = webhook.json().webhook.id;
+  secrets.webhookSecret = webhook.json().secret;
+  const key = await apiKeyClient(owner);
+  Object.assign(secrets, { apiKey: key.key, apiKeyHash: hashToken(key.key), apiKeyId: key.id });
+  expect((await key.client.post('/api/v1/contacts', { firstName: 'By', lastName: 'Key' })).statusCode).toBe(201);
+
   const res = await owner.get('/api/v1/workspace/export');
   expect(res.statusCode, res.body).toBe(200);
   expect(res.headers['content-type']).toBe('application/zip');
   expect(res.headers['content-disposition']).toMatch(/^attachment; filename="source-backup-\d{4}-\d{2}-\d{2}\.zip"/);
   zip = res.rawPayload;
+  for (const spec of backupTables) exported.set(spec.table, await rowsOf(spec.table, spec.key, source));
 }, 240_000);
 afterAll(() => t.close());
 
@@ -172,23 +220,50 @@ describe('workspace export', () => {
   it('holds a manifest with counts, a CSV per record type and a JSON Lines file per table', async () => {
     const files = await unzip(zip);
     const manifest = JSON.parse(String(files.get('manifest.json')));
-    expect(manifest).toMatchObject({ format: 'rapport-workspace', formatVersion: 1, workspace: { id: source, name: 'Source' } });
+    expect(manifest).toMatchObject({ format: 'rapport-workspace', formatVersion: 2, workspace: { id: source, name: 'Source' } });
     expect(Number.isNaN(Date.parse(manifest.exportedAt))).toBe(false);
     for (const spec of backupTables) {
       const lines = String(files.get(`data/${spec.table}.jsonl`))
         .split('\n')
         .filter(Boolean);
       expect(lines.length, spec.table).toBe(manifest.counts[spec.table]);
-      expect(lines.length, spec.table).toBe(await count(spec.table, source));
+      expect(lines.length, spec.table).toBe(exported.get(spec.table)?.length);
     }
-    expect(manifest.counts.contacts).toBe(251);
+    expect(manifest.counts.contacts).toBe(253);
+    for (const table of ['forms', 'form_consent_texts', 'form_submissions', 'webhook_subscriptions']) {
+      expect(manifest.counts[table], table).toBe(1);
+    }
+    expect(manifest.counts.record_changes).toBeGreaterThan(10);
     const contactsCsv = parse(files.get('contacts.csv') as Buffer, { bom: true }) as string[][];
     expect(contactsCsv[0]?.slice(0, 3)).toEqual(['Id', 'Name', 'First name']);
     expect(contactsCsv[0]).toContain('C currency currency');
-    expect(contactsCsv.length).toBe(1 + 250); // live contacts only; the trashed one is in the JSON Lines
+    expect(contactsCsv.length).toBe(1 + 252); // live contacts only; the trashed one is in the JSON Lines
     for (const name of ['companies.csv', 'deals.csv', 'activities.csv', 'tasks.csv', 'workspace.json', 'data/users.jsonl']) {
       expect(files.has(name), name).toBe(true);
     }
+  });
+
+  it('never holds a credential, and says in the manifest and README.txt what it left out and why', async () => {
+    const files = await unzip(zip);
+    for (const [name, data] of files) {
+      const body = data.toString('utf8');
+      for (const [what, value] of Object.entries(secrets)) {
+        if (what !== 'apiKeyId') expect(body.includes(value), `${what} in ${name}`).toBe(false);
+      }
+      expect(body.includes('whsec_'), `a signing secret in ${name}`).toBe(false);
+    }
+    const [hook] = String(files.get(jsonlName('webhook_subscriptions')))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    expect(Object.keys(hook)).not.toContain('secret');
+    expect(Object.keys(hook)).not.toContain('previous_secret');
+    expect(hook).toMatchObject({ id: webhookId, url: 'https://hooks.example.com/rapport', enabled: true });
+    const manifest = JSON.parse(String(files.get('manifest.json')));
+    expect(manifest.omitted.map((o: { what: string }) => o.what)).toEqual(expect.arrayContaining(['Webhook signing secrets', 'API keys']));
+    const readme = String(files.get('README.txt'));
+    expect(readme).toContain('Webhook signing secrets: They are credentials.');
+    expect(readme).toContain('API keys: Their hashes are credentials.');
   });
 
   it('is for owners and admins only', async () => {
@@ -203,6 +278,8 @@ describe('workspace restore', () => {
   it('refuses a file that is not a zip, not a backup, or of another format version, and writes nothing', async () => {
     const target = await freshWorkspace('Refusals');
     const pipelinesBefore = await rowsOf('pipelines', ['id'], target.workspaceId);
+    const countsBefore = new Map<string, number>();
+    for (const spec of backupTables) countsBefore.set(spec.table, await count(spec.table, target.workspaceId));
     const notZip = await restore(target.client, Buffer.from('not a zip at all'));
     expect(notZip.statusCode).toBe(400);
     expect(notZip.headers['content-type']).toContain('application/problem+json');
@@ -224,15 +301,19 @@ describe('workspace restore', () => {
     const truncated = new Map(files).set('data/contacts.jsonl', Buffer.from(`${lines.slice(0, -1).join('\n')}\n`));
     const cut = await restore(target.client, await rezip(truncated));
     expect(cut.statusCode).toBe(400);
-    expect(cut.json().errors[0].message).toContain('data/contacts.jsonl holds 250 rows; the manifest says 251');
+    expect(cut.json().errors[0].message).toContain('data/contacts.jsonl holds 252 rows; the manifest says 253');
 
     const broken = new Map(files).set('data/deals.jsonl', Buffer.from('{"id": "not json\n'));
     expect((await restore(target.client, await rezip(broken))).json().errors[0].message).toContain('line 1 is not JSON');
 
-    for (const spec of backupTables) {
-      if (spec.table !== 'pipelines' && spec.table !== 'pipeline_stages')
-        expect(await count(spec.table, target.workspaceId), spec.table).toBe(0);
-    }
+    // Cut after the audit log (the last table): everything before it was written, then rolled back.
+    const history = String(files.get(jsonlName('record_changes')))
+      .split('\n')
+      .filter(Boolean);
+    const lastCut = new Map(files).set(jsonlName('record_changes'), Buffer.from(`${history.slice(1).join('\n')}\n`));
+    expect((await restore(target.client, await rezip(lastCut))).json().errors[0].message).toContain('data/record_changes.jsonl holds');
+
+    for (const spec of backupTables) expect(await count(spec.table, target.workspaceId), spec.table).toBe(countsBefore.get(spec.table));
     expect(await rowsOf('pipelines', ['id'], target.workspaceId)).toEqual(pipelinesBefore);
   });
 
@@ -250,6 +331,7 @@ describe('workspace restore', () => {
 
   it('gives back the same data, table by table and field by field', async () => {
     const target = await freshWorkspace('Restored');
+    const ownHistory = new Set((await rowsOf('record_changes', ['id'], target.workspaceId)).map((r) => r.id));
     const res = await restore(target.client, zip);
     expect(res.statusCode, res.body).toBe(200);
     const report = res.json();
@@ -257,26 +339,65 @@ describe('workspace restore', () => {
     expect(report.users.mapped.map((u: { name: string }) => u.name)).toEqual(['Olive Owner']);
     expect(report.users.missing.map((u: { name: string }) => u.name)).toEqual(['A member']);
     expect(report.viewsReassigned).toBe(1);
+    expect(report.webhooksDisabled).toBe(1);
+    // Restored beside its source, the form's public id is taken: it gets a new one.
+    expect(report.formsWithNewPublicId).toEqual([{ id: formId, name: 'Newsletter', publicId: expect.any(String) }]);
+    const newPublicId = report.formsWithNewPublicId[0].publicId;
+    expect(newPublicId).not.toBe(formPublicId);
 
     const userFields = new Map<string, string[]>();
     for (const f of await rowsOf('custom_fields', ['id'], source)) {
       if (f.type === 'user') userFields.set(String(f.object_type), [...(userFields.get(String(f.object_type)) ?? []), String(f.key)]);
     }
-    // What the source's rows become: the member's references cleared, the owner's kept.
+    // What the source's rows become: the member's references cleared, the owner's kept, and the
+    // documented exceptions (new webhook secret, disabled; the form's new public id; the workspace id).
+    const restoredHook = (await rowsOf('webhook_subscriptions', ['id'], target.workspaceId))[0] as Row;
     const expected = (spec: TableSpec, row: Row): Row => {
       const out = structuredClone(row);
       for (const col of spec.userColumns) if (out[col] === memberId) out[col] = spec.table === 'saved_views' ? ownerId : null;
       const custom = out.custom as Row | undefined;
       for (const key of (spec.customOf && userFields.get(spec.customOf)) || []) if (custom?.[key] === memberId) delete custom[key];
+      if (spec.table === 'forms') out.public_id = newPublicId;
+      if (spec.table === 'record_changes' && out.record_id === source) out.record_id = target.workspaceId;
+      if (spec.table === 'webhook_subscriptions') {
+        Object.assign(out, {
+          secret: restoredHook.secret,
+          enabled: false,
+          disabled_at: restoredHook.disabled_at,
+          disabled_reason: RESTORED_WEBHOOK_REASON,
+        });
+      }
       return out;
     };
     for (const spec of backupTables) {
-      const before = (await rowsOf(spec.table, spec.key, source)).map((r) => expected(spec, r));
-      const after = await rowsOf(spec.table, spec.key, target.workspaceId);
+      const before = (exported.get(spec.table) ?? []).map((r) => expected(spec, r));
+      let after = await rowsOf(spec.table, spec.key, target.workspaceId);
+      if (spec.table === 'record_changes') {
+        // Besides the target's own history (its creation), the restore's audit entry is the one row the source did not have.
+        after = after.filter((r) => !ownHistory.has(r.id));
+        const sourceIds = new Set(before.map((r) => r.id));
+        expect(after.filter((r) => !sourceIds.has(r.id)).map((r) => [r.record_type, r.action])).toEqual([['workspace', 'import']]);
+        after = after.filter((r) => sourceIds.has(r.id));
+      }
+      expect(before.length, spec.table).toBeGreaterThan(0);
       expect(after.length, spec.table).toBe(before.length);
       expect(after, spec.table).toEqual(before);
       expect(report.restored[spec.table], spec.table).toBe(before.length);
     }
+    // The new secret is a real one nobody has seen, and a disabled subscription's path back is the usual one.
+    const sourceSecret = (
+      await t.db.query<{ secret: string }>('SELECT secret FROM webhook_subscriptions WHERE workspace_id = $1', [source])
+    ).rows[0]?.secret;
+    expect(restoredHook.secret).toMatch(/^whsec_/);
+    expect(restoredHook.secret).not.toBe(sourceSecret);
+    expect(Date.parse(String(restoredHook.disabled_at))).toBeGreaterThan(Date.now() - 600_000);
+    const rotated = await target.client.post(`/api/v1/webhooks/${webhookId}/rotate-secret`);
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    expect((await target.client.patch(`/api/v1/webhooks/${webhookId}`, { enabled: true })).json()).toMatchObject({ enabled: true });
+    // History made with the API key still names the key.
+    const byKey = (exported.get('record_changes') ?? []).filter((r) => r.actor_type === 'api_key');
+    expect(byKey.length).toBeGreaterThan(0);
+    for (const r of byKey) expect(r.actor_id).toBe(secrets.apiKeyId);
     // What triggers derive from the records came back with them.
     for (const [table, key] of [
       ['custom_field_values', ['field_id', 'record_id']],
@@ -309,5 +430,33 @@ describe('workspace restore', () => {
 
     // A restored workspace is not empty: a second restore is refused.
     expect((await restore(target.client, zip)).statusCode).toBe(409);
+  }, 240_000);
+
+  it('restores a backup of format version 1 (before forms, webhooks and the audit log were in it)', async () => {
+    const target = await freshWorkspace('From version 1');
+    const files = await unzip(zip);
+    const manifest = JSON.parse(String(files.get('manifest.json')));
+    const v1 = new Map(files).set('manifest.json', Buffer.from(JSON.stringify({ ...manifest, formatVersion: 1 })));
+    for (const spec of backupTables) if (spec.since === 2) v1.delete(jsonlName(spec.table));
+    v1.delete('README.txt');
+    const res = await restore(target.client, await rezip(v1));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().restored.contacts).toBe(253);
+    expect(res.json().restored.forms).toBeUndefined();
+    expect(await count('forms', target.workspaceId)).toBe(0);
+    expect(await count('webhook_subscriptions', target.workspaceId)).toBe(0);
+  }, 240_000);
+
+  it('keeps a form’s public id when no form on the server has it, so its embed code keeps working', async () => {
+    expect((await owner.delete(`/api/v1/forms/${formId}`)).statusCode).toBe(204);
+    const target = await freshWorkspace('Moved');
+    const res = await restore(target.client, zip);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().formsWithNewPublicId).toEqual([]);
+    const form = await t.db.query<{ workspace_id: string }>('SELECT workspace_id FROM forms WHERE public_id = $1', [formPublicId]);
+    expect(form.rows).toEqual([{ workspace_id: target.workspaceId }]);
+    const embed = await t.app.inject({ method: 'GET', url: `/api/v1/public/forms/${formPublicId}/embed.js` });
+    expect(embed.statusCode).toBe(200);
+    expect((await target.client.get(`/api/v1/forms/${formId}/submissions`)).json().data).toHaveLength(1);
   }, 240_000);
 });

@@ -7,7 +7,7 @@ import { exportObjects } from './exports.columns.ts';
 import { csvChunks } from './exports.csv.ts';
 import { allRecordsCsv, objectPlural } from './exports.list.ts';
 import { backupUsers, readTableRows } from './exports.repo.ts';
-import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, backupTables, jsonlName } from './exports.tables.ts';
+import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, backupTables, jsonlName, omittedFromBackup } from './exports.tables.ts';
 
 const PAGE = 1000;
 
@@ -20,9 +20,30 @@ export type BackupManifest = {
   workspace: { id: string; name: string };
   counts: Record<string, number>;
   files: { csv: string[]; jsonl: string[] };
+  /** What the backup leaves out on purpose, and why (format 2 on). */
+  omitted?: { what: string; why: string }[];
 };
 
 const text = (value: string) => Buffer.from(value, 'utf8');
+
+/** README.txt: what the zip holds and what it leaves out, for whoever opens it without Rapport. */
+function backupReadme(workspaceName: string, exportedAt: string): string {
+  const lines = [
+    `Rapport workspace backup of "${workspaceName}", taken ${exportedAt}.`,
+    '',
+    'manifest.json     the format, its version and how many rows each file holds',
+    'workspace.json    the workspace name and settings',
+    '*.csv             live records per type, labelled columns, for spreadsheets',
+    'data/*.jsonl      every row of each table (trash included), one JSON object a line',
+    'data/users.jsonl  the people the data names; a restore matches them to members by email',
+    '',
+    'Restore it into an empty workspace: Settings > Data, or POST /api/v1/workspace/import.',
+    '',
+    'Left out on purpose:',
+    ...omittedFromBackup.map((o) => `- ${o.what}: ${o.why}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
 
 /** A table's rows as JSON Lines, a page at a time; counts them as they go. */
 async function* tableLines(ctx: Ctx, spec: (typeof backupTables)[number], counts: Record<string, number>): AsyncGenerator<Buffer> {
@@ -68,6 +89,8 @@ export async function writeWorkspaceBackup(ctx: Ctx, out: Writable, rapportVersi
   const users = await backupUsers(ctx.tx, ctx.workspaceId);
   counts.users = users.length;
   zip.addBuffer(text(users.map((u) => JSON.stringify(u)).join('\n') + (users.length > 0 ? '\n' : '')), 'data/users.jsonl');
+  const exportedAt = new Date().toISOString();
+  zip.addBuffer(text(backupReadme(workspace?.name ?? '', exportedAt)), 'README.txt');
   zip.addBuffer(text(JSON.stringify({ name: workspace?.name ?? '', settings: workspace?.settings ?? {} }, null, 2)), 'workspace.json');
   const csvFiles = exportObjects.map((o) => `${objectPlural[o]}.csv`);
   for (const object of exportObjects) add(recordsCsv(ctx, object), `${objectPlural[object]}.csv`);
@@ -76,10 +99,11 @@ export async function writeWorkspaceBackup(ctx: Ctx, out: Writable, rapportVersi
     format: BACKUP_FORMAT,
     formatVersion: BACKUP_FORMAT_VERSION,
     rapportVersion,
-    exportedAt: new Date().toISOString(),
+    exportedAt,
     workspace: { id: ctx.workspaceId, name: workspace?.name ?? '' },
     counts,
     files: { csv: csvFiles, jsonl: ['data/users.jsonl', ...backupTables.map((s) => jsonlName(s.table))] },
+    omitted: omittedFromBackup,
   };
   // Read after every other entry, so the counts are complete.
   add(

@@ -2,6 +2,7 @@ import type { Ctx } from '../../context.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Names, Refs } from './exports.columns.ts';
+import { backupTables, type TableSpec } from './exports.tables.ts';
 
 const byId = (rows: { id: string; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
 
@@ -58,16 +59,16 @@ export async function recordDataTransfer(
   );
 }
 
-/** A page of a table's rows as JSON text (without workspace_id and search vectors), and the key of the last. */
+/** A page of a table's rows as JSON text (without workspace_id, search vectors and omitted columns), and the key of the last. */
 export async function readTableRows(
   db: Queryable,
   workspaceId: string,
-  spec: { table: string; key: string[] },
+  spec: Pick<TableSpec, 'table' | 'key' | 'omit'>,
   after: unknown[] | null,
   limit: number,
 ): Promise<{ json: string[]; lastKey: unknown[] | null }> {
   const keys = spec.key.map((k) => `t.${k}`).join(', ');
-  const params: unknown[] = [workspaceId, limit];
+  const params: unknown[] = [workspaceId, limit, ['workspace_id', 'search', ...(spec.omit ?? [])]];
   const afterSql = after
     ? `AND (${keys}) > (${after.map((v) => {
         params.push(v);
@@ -75,7 +76,7 @@ export async function readTableRows(
       })})`
     : '';
   const res = await db.query<{ row: string } & Record<string, unknown>>(
-    `SELECT (to_jsonb(t) - 'workspace_id' - 'search')::text AS row, ${spec.key.map((k) => `t.${k}::text AS "k_${k}"`).join(', ')}
+    `SELECT (to_jsonb(t) - $3::text[])::text AS row, ${spec.key.map((k) => `t.${k}::text AS "k_${k}"`).join(', ')}
      FROM ${spec.table} t WHERE t.workspace_id = $1 ${afterSql} ORDER BY ${keys} LIMIT $2`,
     params,
   );
@@ -89,16 +90,16 @@ export async function readTableRows(
 /** A user a backup refers to: the workspace's members, and anyone its records name. */
 export type BackupUser = { id: string; email: string; name: string; role: string | null };
 
-/** The members of a workspace and every other user its records or views name. */
+/**
+ * The members of a workspace and every other user its data names (the user columns of every
+ * backed-up table), so a restore can map each by email.
+ */
 export async function backupUsers(db: Queryable, workspaceId: string): Promise<BackupUser[]> {
+  const named = backupTables.flatMap((spec) => spec.userColumns.map((col) => `SELECT ${col} FROM ${spec.table} WHERE workspace_id = $1`));
   const res = await db.query<BackupUser>(
     `SELECT u.id, u.email, u.name, m.role FROM users u
      LEFT JOIN memberships m ON m.workspace_id = $1 AND m.user_id = u.id
-     WHERE m.id IS NOT NULL OR u.id IN (
-       SELECT owner_id FROM contacts WHERE workspace_id = $1 UNION SELECT owner_id FROM companies WHERE workspace_id = $1
-       UNION SELECT owner_id FROM deals WHERE workspace_id = $1 UNION SELECT owner_id FROM activities WHERE workspace_id = $1
-       UNION SELECT assignee_id FROM tasks WHERE workspace_id = $1 UNION SELECT created_by FROM tasks WHERE workspace_id = $1
-       UNION SELECT owner_id FROM saved_views WHERE workspace_id = $1)
+     WHERE m.id IS NOT NULL OR u.id IN (${named.join(' UNION ')})
      ORDER BY u.email`,
     [workspaceId],
   );

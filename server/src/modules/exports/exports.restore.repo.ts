@@ -1,15 +1,14 @@
 import type { Queryable } from '../../db/database.ts';
-import { recordTables } from './exports.tables.ts';
+import { tablesThatMustBeEmpty } from './exports.tables.ts';
 
-/** Which of the record tables (trash included) and custom field definitions already hold rows. */
+/** Which of the tables a restore fills (records, trash included, custom fields, forms, webhooks) already hold rows. */
 export async function nonEmptyTables(db: Queryable, workspaceId: string): Promise<string[]> {
-  const tables = [...recordTables, 'custom_fields'];
   const res = await db.query<Record<string, boolean>>(
-    `SELECT ${tables.map((t) => `EXISTS (SELECT 1 FROM ${t} WHERE workspace_id = $1) AS "${t}"`).join(', ')}`,
+    `SELECT ${tablesThatMustBeEmpty.map((t) => `EXISTS (SELECT 1 FROM ${t} WHERE workspace_id = $1) AS "${t}"`).join(', ')}`,
     [workspaceId],
   );
   const row = res.rows[0] ?? {};
-  return tables.filter((t) => row[t]);
+  return tablesThatMustBeEmpty.filter((t) => row[t]);
 }
 
 /** The workspace's members by lower-cased email. */
@@ -73,4 +72,11 @@ export async function restoreSettings(db: Queryable, workspaceId: string, settin
     workspaceId,
     JSON.stringify(settings),
   ]);
+}
+
+/** Which of these form public ids a form of any workspace already has (they are unique server-wide, as public URLs). */
+export async function takenPublicIds(db: Queryable, publicIds: string[]): Promise<Set<string>> {
+  if (publicIds.length === 0) return new Set();
+  const res = await db.query<{ public_id: string }>('SELECT public_id FROM forms WHERE public_id = ANY($1::text[])', [publicIds]);
+  return new Set(res.rows.map((r) => r.public_id));
 }

@@ -16,7 +16,8 @@ import {
   setCompanyParents,
   writableColumns,
 } from './exports.restore.repo.ts';
-import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, backupTables, jsonlName, type TableSpec } from './exports.tables.ts';
+import { adaptRows, type RestoreState } from './exports.restore.rows.ts';
+import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, backupTables, jsonlName, OLDEST_FORMAT_VERSION } from './exports.tables.ts';
 
 const BATCH = 1000;
 
@@ -27,6 +28,10 @@ export type RestoreReport = {
   users: { mapped: { email: string; name: string }[]; missing: { email: string; name: string }[] };
   /** Saved views whose owner is not a member here; they now belong to the person restoring. */
   viewsReassigned: number;
+  /** Webhook subscriptions restored disabled with a new secret (a backup carries none). */
+  webhooksDisabled: number;
+  /** Forms whose public id another form on this server has: they got a new one. */
+  formsWithNewPublicId: { id: string; name: string; publicId: string }[];
 };
 
 const badBackup = (message: string, detail = message) => new AppError('validation_failed', message, [{ field: 'body', message: detail }]);
@@ -95,51 +100,34 @@ async function readJson<T>(zip: Zip, name: string): Promise<T> {
   }
 }
 
+/** The tables a backup of this manifest's format version holds. */
+const tablesOf = (manifest: BackupManifest) => backupTables.filter((spec) => (spec.since ?? 1) <= manifest.formatVersion);
+
 /** Checks what the backup says it is before anything is written. */
 async function readManifest(zip: Zip): Promise<BackupManifest> {
   if (!zip.entries.has('manifest.json')) throw badBackup('This is not a Rapport workspace backup', 'The zip has no manifest.json');
   const manifest = await readJson<BackupManifest>(zip, 'manifest.json');
   if (manifest?.format !== BACKUP_FORMAT)
     throw badBackup('This is not a Rapport workspace backup', 'manifest.json format is not rapport-workspace');
-  if (manifest.formatVersion !== BACKUP_FORMAT_VERSION) {
+  const version = manifest.formatVersion;
+  if (!Number.isInteger(version) || version < OLDEST_FORMAT_VERSION || version > BACKUP_FORMAT_VERSION) {
     throw badBackup(
-      `This backup is format version ${manifest.formatVersion}; this Rapport restores version ${BACKUP_FORMAT_VERSION}`,
-      `Unsupported formatVersion ${manifest.formatVersion}`,
+      `This backup is format version ${version}; this Rapport restores versions ${OLDEST_FORMAT_VERSION} to ${BACKUP_FORMAT_VERSION}`,
+      `Unsupported formatVersion ${version}`,
     );
   }
-  const missing = ['data/users.jsonl', ...backupTables.map((s) => jsonlName(s.table))].filter((f) => !zip.entries.has(f));
+  const missing = ['data/users.jsonl', ...tablesOf(manifest).map((s) => jsonlName(s.table))].filter((f) => !zip.entries.has(f));
   if (missing.length > 0) throw badBackup('The backup is incomplete', `Missing ${missing.join(', ')}`);
   return manifest;
 }
 
-/** How the backup's user ids become this workspace's: by email, else nobody. */
-type UserMap = Map<string, string | null>;
-
-/** Rewrites a row's user references for this workspace; notes a company's parent to set once all exist. */
-function mapRow(spec: TableSpec, row: Record<string, unknown>, users: UserMap, userFields: Map<string, Set<string>>) {
-  for (const col of spec.userColumns) {
-    const id = row[col];
-    if (typeof id === 'string') row[col] = users.get(id) ?? null;
-  }
-  const keys = spec.customOf ? userFields.get(spec.customOf) : undefined;
-  if (keys && row.custom && typeof row.custom === 'object') {
-    const custom = row.custom as Record<string, unknown>;
-    for (const key of keys) {
-      const id = custom[key];
-      if (typeof id !== 'string') continue;
-      const mapped = users.get(id);
-      if (mapped) custom[key] = mapped;
-      else delete custom[key];
-    }
-  }
-}
-
 /**
- * Restores a workspace backup (the zip of GET /workspace/export) into this workspace, which must
- * hold no records and no custom fields (409 otherwise). Rows keep their ids; people are matched
- * to this workspace's members by email, and those who are not members leave their records
- * without an owner (reported). The backup's pipelines replace the workspace's default one, and
- * its settings are applied. Runs in the caller's transaction: a bad file or a refused row rolls
+ * Restores a workspace backup (the zip of GET /workspace/export, format 1 or 2) into this
+ * workspace, which must hold no records, custom fields, forms or webhooks (409 otherwise). Rows
+ * keep their ids; people are matched to this workspace's members by email, and those who are not
+ * members leave their records without an owner (reported). The backup's pipelines replace the
+ * workspace's default one, and its settings are applied. Webhook subscriptions come back disabled
+ * with a new secret; forms keep their public id unless another form on this server has it. Runs in the caller's transaction: a bad file or a refused row rolls
  * back everything, so nothing is half restored.
  */
 export async function restoreWorkspace(ctx: Ctx, bytes: Buffer): Promise<RestoreReport> {
@@ -156,45 +144,33 @@ export async function restoreWorkspace(ctx: Ctx, bytes: Buffer): Promise<Restore
   }
 
   const members = await membersByEmail(ctx.tx, ctx.workspaceId);
-  const users: UserMap = new Map();
-  const report: RestoreReport = {
-    source: { workspaceId: manifest.workspace.id, name: manifest.workspace.name, exportedAt: manifest.exportedAt },
-    restored: {},
-    users: { mapped: [], missing: [] },
+  const state: RestoreState = {
+    ctx,
+    sourceWorkspaceId: manifest.workspace.id,
+    users: new Map(),
+    userFields: new Map(),
+    parents: [],
     viewsReassigned: 0,
+    webhooksDisabled: 0,
+    formsWithNewPublicId: [],
   };
+  const users: RestoreReport['users'] = { mapped: [], missing: [] };
   for await (const batch of jsonLines(zip, 'data/users.jsonl')) {
     for (const u of batch as { id: string; email: string; name: string }[]) {
       const id = members.get(String(u.email).toLowerCase()) ?? null;
-      users.set(u.id, id);
-      (id ? report.users.mapped : report.users.missing).push({ email: u.email, name: u.name });
+      state.users.set(u.id, id);
+      (id ? users.mapped : users.missing).push({ email: u.email, name: u.name });
     }
   }
 
   await deletePipelines(ctx.tx, ctx.workspaceId);
-  const userFields = new Map<string, Set<string>>();
-  const parents: { id: string; parent: string }[] = [];
-  for (const spec of backupTables) {
+  const restored: Record<string, number> = {};
+  for (const spec of tablesOf(manifest)) {
     const file = jsonlName(spec.table);
     const columns = await writableColumns(ctx.tx, spec.table);
     let count = 0;
     for await (const batch of jsonLines(zip, file)) {
-      for (const row of batch) {
-        mapRow(spec, row, users, userFields);
-        if (spec.table === 'custom_fields' && row.type === 'user') {
-          const set = userFields.get(String(row.object_type)) ?? new Set<string>();
-          set.add(String(row.key));
-          userFields.set(String(row.object_type), set);
-        }
-        if (spec.table === 'companies' && typeof row.parent_company_id === 'string') {
-          parents.push({ id: String(row.id), parent: row.parent_company_id });
-          row.parent_company_id = null;
-        }
-        if (spec.table === 'saved_views' && row.owner_id === null) {
-          row.owner_id = ctx.actor.userId;
-          report.viewsReassigned += 1;
-        }
-      }
+      await adaptRows(spec, batch, state);
       try {
         count += await insertBackupRows(ctx.tx, ctx.workspaceId, spec.table, columns, batch, spec.table === 'saved_views');
       } catch (err) {
@@ -206,13 +182,21 @@ export async function restoreWorkspace(ctx: Ctx, bytes: Buffer): Promise<Restore
     if (expected !== undefined && expected !== count && spec.table !== 'saved_views') {
       throw badBackup('The backup is incomplete', `${file} holds ${count} rows; the manifest says ${expected}`);
     }
-    report.restored[spec.table] = count;
+    restored[spec.table] = count;
   }
-  await setCompanyParents(ctx.tx, ctx.workspaceId, parents);
+  await setCompanyParents(ctx.tx, ctx.workspaceId, state.parents);
   if (zip.entries.has('workspace.json')) {
     const workspace = await readJson<{ settings?: Record<string, unknown> }>(zip, 'workspace.json');
     if (workspace.settings && typeof workspace.settings === 'object') await restoreSettings(ctx.tx, ctx.workspaceId, workspace.settings);
   }
+  const report: RestoreReport = {
+    source: { workspaceId: manifest.workspace.id, name: manifest.workspace.name, exportedAt: manifest.exportedAt },
+    restored,
+    users,
+    viewsReassigned: state.viewsReassigned,
+    webhooksDisabled: state.webhooksDisabled,
+    formsWithNewPublicId: state.formsWithNewPublicId,
+  };
   await recordDataTransfer(ctx, {
     recordType: 'workspace',
     action: 'import',

@@ -2,6 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
+import { attachment } from '../../http/content-disposition.ts';
 import { inWorkspace, principalOf } from '../../http/route-kit.ts';
 import { authorize } from '../../policies.ts';
 import { RAPPORT_VERSION } from '../health/health.routes.ts';
@@ -18,12 +19,6 @@ import { csvResponse, listExportBody, listExportQuery, restoreReportSchema, zipM
 const RESTORE_BODY_LIMIT = 1024 * 1024 * 1024;
 
 const tagOf = { contact: 'Contacts', company: 'Companies', deal: 'Deals', activity: 'Activities', task: 'Tasks' } as const;
-
-/** Content-Disposition for a download, with an ASCII fallback and the UTF-8 name (RFC 6266). */
-function attachment(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
 
 /** List exports to CSV (one per record type) and the whole-workspace backup and restore. */
 export function exportRoutes(deps: Deps): FastifyPluginAsyncZod {
@@ -64,7 +59,7 @@ export function exportRoutes(deps: Deps): FastifyPluginAsyncZod {
           tags: ['Workspace'],
           summary: 'Download the whole workspace as a zip (owners and admins): CSV per record type, JSON Lines per table, manifest',
           description:
-            'For backups and for leaving: every record (trash included), custom fields and their values, links, stage and consent history, activities, tasks, timeline, pipelines, saved views and settings. Read from one snapshot and streamed as it is written. Restore it with POST /workspace/import.',
+            'For backups and for leaving: every record (trash included), custom fields and their values, links, stage and consent history, activities, tasks, timeline, pipelines, saved views, forms with their consent texts and submissions, webhook subscriptions (without signing secrets), the audit log and settings. Never credentials (webhook secrets, API keys, calendar feed links); manifest.json and README.txt list what is left out and why. Read from one snapshot and streamed as it is written. Restore it with POST /workspace/import.',
           response: { 200: zipResponse },
         },
       },
@@ -100,7 +95,7 @@ export function exportRoutes(deps: Deps): FastifyPluginAsyncZod {
           tags: ['Workspace'],
           summary: 'Restore a workspace backup (the zip of GET /workspace/export) into this empty workspace (owners and admins)',
           description:
-            'Send the zip as the body with Content-Type application/zip. Refused with 409 when the workspace already has records or custom fields. Records keep their ids; people are matched to members by email, others leave their records without an owner (listed in the report). All or nothing: a bad file changes nothing.',
+            'Send the zip as the body with Content-Type application/zip. Refused with 409 when the workspace already has records, custom fields, forms or webhooks. Records keep their ids; people are matched to members by email, others leave their records without an owner (listed in the report). Webhook subscriptions come back disabled with a new secret; forms keep their public id unless another form on this server has it (then they get a new one, listed). All or nothing: a bad file changes nothing.',
           consumes: zipMediaTypes,
           body: z.any().describe('The backup zip'),
           response: { 200: restoreReportSchema },

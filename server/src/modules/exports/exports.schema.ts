@@ -28,7 +28,7 @@ export const csvResponse = {
 
 /** The zip answer of a workspace export. */
 export const zipResponse = {
-  description: 'A zip: manifest.json, workspace.json, one CSV per record type, one JSON Lines file per table under data/',
+  description: 'A zip: manifest.json, README.txt, workspace.json, one CSV per record type, one JSON Lines file per table under data/',
   content: { 'application/zip': { schema: z.any() } },
 };
 
@@ -47,5 +47,12 @@ export const restoreReportSchema = z
       missing: z.array(person).describe('People of the backup who are not members here: their records have no owner'),
     }),
     viewsReassigned: z.number().int().describe('Saved views of missing people, now belonging to the person who restored'),
+    webhooksDisabled: z
+      .number()
+      .int()
+      .describe('Webhook subscriptions restored disabled with a new signing secret (a backup carries none): rotate, share, enable'),
+    formsWithNewPublicId: z
+      .array(z.object({ id: z.string(), name: z.string(), publicId: z.string() }))
+      .describe('Forms whose public id another form on this server already has: they got a new one, so copy their embed code again'),
   })
   .meta({ id: 'WorkspaceRestoreReport' });

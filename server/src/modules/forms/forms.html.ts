@@ -173,3 +173,21 @@ export function thankYouPage(form: Pick<PublicForm, 'name' | 'thankYouMessage'>,
 export function problemPage(title: string, detail: string): string {
   return page(title, `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(detail)}</p>`);
 }
+
+/**
+ * The page an emailed double opt-in link opens. Opening it changes nothing (mail scanners open
+ * links too); its button posts to the same address, which confirms.
+ */
+export function confirmPage(formName: string, actionUrl: string): string {
+  return page(
+    formName,
+    `<h1>${escapeHtml(formName)}</h1>
+<p>Please confirm that you want to receive the email you signed up for.</p>
+<form method="post" action="${escapeHtml(actionUrl)}"><button type="submit" class="rf-submit">Confirm my subscription</button></form>`,
+  );
+}
+
+/** The page after a confirmed double opt-in. */
+export function confirmedPage(formName: string): string {
+  return page(formName, `<h1>${escapeHtml(formName)}</h1>\n<p class="thanks" role="status">Thank you: your subscription is confirmed.</p>`);
+}

@@ -16,6 +16,11 @@ export function formUrls(publicUrl: string, publicId: string) {
   return { hostedPage: `${publicUrl}/f/${publicId}`, embedScript: `${api}/embed.js`, submit: `${api}/submissions`, definition: api };
 }
 
+/** A form's consent settings, with the defaults of settings added since it was saved. */
+function consentOf(row: FormRow): Required<FormRow['consent']> {
+  return { ...row.consent, doubleOptIn: row.consent.doubleOptIn ?? false };
+}
+
 function fieldsOf(row: FormRow, properties: Map<string, FormProperty>) {
   return row.fields.map((f) => ({ ...f, options: optionsOf(f, properties) }));
 }
@@ -28,7 +33,7 @@ export function formView(row: FormRow, properties: Map<string, FormProperty>, pu
     name: row.name,
     status: row.status,
     fields: fieldsOf(row, properties),
-    consent: row.consent,
+    consent: consentOf(row),
     submitButtonLabel: row.submit_label,
     thankYouMessage: row.thank_you_message,
     redirectUrl: row.redirect_url,
@@ -55,7 +60,7 @@ export function formAuditFields(row: FormRow): Record<string, unknown> {
     name: row.name,
     status: row.status,
     fields: row.fields,
-    consent: row.consent,
+    consent: consentOf(row),
     submitButtonLabel: row.submit_label,
     thankYouMessage: row.thank_you_message,
     redirectUrl: row.redirect_url,
@@ -97,6 +102,7 @@ export function submissionView(r: SubmissionRow): z.infer<typeof formSubmissionS
     referrer: r.referrer,
     utm: r.utm,
     consent: r.consent,
+    confirmation: r.confirmation,
     createdAt: r.created_at.toISOString(),
   };
 }

@@ -4,8 +4,20 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { sendProblem } from '../../http/problem.ts';
 import { AppError } from '../../lib/errors.ts';
+import { confirmApiRoutes, confirmPageRoutes } from './forms.confirm.routes.ts';
+import { sendConfirmationMail } from './forms.confirm.ts';
 import { embedScript } from './forms.embed.ts';
 import { type FormState, hostedFormPage, problemPage, thankYouPage } from './forms.html.ts';
+import {
+  checkOrigin,
+  formByPublicId,
+  httpUrl,
+  isUrlEncoded,
+  publicIdParams,
+  sendHtml,
+  URLENCODED,
+  VISITOR_PAGE_CSP,
+} from './forms.http.ts';
 import { formUrls, HONEYPOT_FIELD, publicFormView } from './forms.presenter.ts';
 import { countFormView, type FormRow, findFormByPublicId } from './forms.repo.ts';
 import { publicFormSchema, type SubmissionBody, submissionAcceptedSchema, submissionBodySchema } from './forms.schema.ts';
@@ -14,11 +26,13 @@ import { acceptSubmission, utmOfUrl } from './forms.submit.ts';
 
 const tags = ['Forms (public)'];
 
+/** What the thank-you message adds when consent waits for the emailed link. */
+const CONFIRM_BY_EMAIL =
+  'To confirm your subscription, open the link we have emailed you. If you were subscribed already, there is nothing more to do.';
+
 /** Submissions one address may send to one form per minute. */
 export const FORM_SUBMISSIONS_PER_MINUTE = 10;
 
-const publicIdParams = z.object({ publicId: z.string().min(8).max(40) }).strict();
-const URLENCODED = 'application/x-www-form-urlencoded';
 const metaNames = new Set(['consent', 'pageUrl', 'referrer', 'website']);
 const TRUE_WORDS = new Set(['on', 'true', '1', 'yes']);
 
@@ -37,39 +51,6 @@ export function submissionFromUrlEncoded(raw: string): SubmissionBody {
   }
   if (Object.keys(utm).length > 0) body.utm = utm;
   return body;
-}
-
-/** An http(s) URL as given, or null (page URLs and referrers are shown as links later). */
-function httpUrl(raw: string | undefined): string | null {
-  if (!raw) return null;
-  try {
-    const url = new URL(raw);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString().slice(0, 2000) : null;
-  } catch {
-    return null;
-  }
-}
-
-const isUrlEncoded = (request: FastifyRequest) => (request.headers['content-type'] ?? '').toLowerCase().startsWith(URLENCODED);
-
-/**
- * Applies the form's CORS rule: a request without Origin (not from a browser page) passes; one
- * from the app itself, or from an origin the form allows, gets `Access-Control-Allow-Origin`;
- * any other origin is refused with 403 and no CORS headers.
- */
-function checkOrigin(request: FastifyRequest, reply: FastifyReply, form: FormRow, publicUrl: string): void {
-  const origin = request.headers.origin;
-  reply.header('vary', 'Origin');
-  if (!origin) return;
-  const allowed = origin === new URL(publicUrl).origin || form.allowed_origins.includes('*') || form.allowed_origins.includes(origin);
-  if (!allowed) throw new AppError('forbidden', `This form does not accept submissions from ${origin}; add it to the form's allowed sites`);
-  reply.header('access-control-allow-origin', origin);
-}
-
-async function formByPublicId(deps: Deps, publicId: string): Promise<FormRow> {
-  const form = await findFormByPublicId(deps.db, publicId);
-  if (!form) throw new AppError('not_found', 'Form not found');
-  return form;
 }
 
 async function publicDefinition(deps: Deps, form: FormRow) {
@@ -105,7 +86,8 @@ export function formPublicRoutes(deps: Deps): FastifyPluginAsyncZod {
         .header('access-control-max-age', '600')
         .send();
     };
-    for (const url of ['/public/forms/:publicId', '/public/forms/:publicId/submissions']) {
+    confirmApiRoutes(app, deps);
+    for (const url of ['/public/forms/:publicId', '/public/forms/:publicId/submissions', '/public/forms/:publicId/confirmations']) {
       app.options(url, { config: { auth: 'none' }, schema: { hide: true, params: publicIdParams } }, preflight);
     }
 
@@ -182,17 +164,21 @@ export function formPublicRoutes(deps: Deps): FastifyPluginAsyncZod {
         const definition = await publicDefinition(deps, form);
         const body = request.body;
         const pageUrl = httpUrl(body.pageUrl) ?? httpUrl(request.headers.referer);
-        const accepted = { status: 'received' as const, thankYouMessage: definition.thankYouMessage, redirectUrl: form.redirect_url };
+        // Said whenever the box was ticked, whether or not an email goes out, so the answer never tells who is subscribed.
+        const confirmationRequired = form.consent.enabled && Boolean(form.consent.doubleOptIn) && body.consent === true;
+        const thankYouMessage = confirmationRequired ? `${definition.thankYouMessage}\n\n${CONFIRM_BY_EMAIL}` : definition.thankYouMessage;
+        const accepted = { status: 'received' as const, thankYouMessage, redirectUrl: form.redirect_url, confirmationRequired };
         const html = isUrlEncoded(request);
         // A filled honeypot is a robot: it is told the same as a person and nothing is written.
         if (!body[HONEYPOT_FIELD]?.trim()) {
           try {
-            await acceptSubmission(deps.db, form, body, {
+            const outcome = await acceptSubmission(deps.db, form, body, {
               pageUrl,
               referrer: httpUrl(body.referrer),
               ip: request.ip ?? null,
               userAgent: request.headers['user-agent']?.slice(0, 500) ?? null,
             });
+            if (outcome.confirmation) await sendConfirmationMail(deps, form, outcome.confirmation);
           } catch (err) {
             if (!(html && err instanceof AppError && err.code === 'unprocessable')) throw err;
             const state: FormState = { values: body.values, errors: err.errors, consent: body.consent, meta: hiddenMeta(body, pageUrl) };
@@ -201,15 +187,10 @@ export function formPublicRoutes(deps: Deps): FastifyPluginAsyncZod {
         }
         if (!html) return accepted;
         if (form.redirect_url) return (reply as FastifyReply).code(303).header('location', form.redirect_url).send();
-        return sendHtml(reply, 200, thankYouPage(definition, pageUrl));
+        return sendHtml(reply, 200, thankYouPage({ name: definition.name, thankYouMessage }, pageUrl));
       },
     );
   };
-}
-
-/** Sends an HTML page (the answer to a plain HTML form post) beside the route's JSON answer. */
-function sendHtml(reply: FastifyReply, status: number, html: string): FastifyReply {
-  return reply.code(status).type('text/html; charset=utf-8').send(html);
 }
 
 /** The page, referrer and UTM a re-shown form carries on to its next post. */
@@ -221,13 +202,19 @@ function hiddenMeta(body: SubmissionBody, pageUrl: string | null): Record<string
   return meta;
 }
 
-/** The standalone page of a form at /f/{publicId}: works without JavaScript, and keeps the page's UTM parameters. */
+/**
+ * The standalone page of a form at /f/{publicId}: works without JavaScript, and keeps the page's
+ * UTM parameters; and the double opt-in confirm pages beside it.
+ */
 export function formPageRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
+    // The confirm button posts an empty urlencoded form; the link's address says everything.
+    app.addContentTypeParser(URLENCODED, { parseAs: 'string', bodyLimit: 1024 }, (_request, _body, done) => done(null, {}));
+    confirmPageRoutes(app, deps);
     app.get('/f/:publicId', { schema: { hide: true, params: publicIdParams } }, async (request, reply) => {
       const form = await findFormByPublicId(deps.db, request.params.publicId);
       reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
-      reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'");
+      reply.header('content-security-policy', VISITOR_PAGE_CSP);
       if (!form) return reply.code(404).send(problemPage('Form not found', 'This form does not exist or was deleted.'));
       if (form.status !== 'active') return reply.code(410).send(problemPage(form.name, 'This form no longer accepts submissions.'));
       await countFormView(deps.db, form.workspace_id, form.id);

@@ -86,7 +86,12 @@ describe('public form submissions', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.headers['access-control-allow-origin']).toBe(SITE);
-    expect(res.json()).toEqual({ status: 'received', thankYouMessage: 'Thanks, we will be in touch.', redirectUrl: null });
+    expect(res.json()).toEqual({
+      status: 'received',
+      thankYouMessage: 'Thanks, we will be in touch.',
+      redirectUrl: null,
+      confirmationRequired: false,
+    });
 
     const found = (await owner.get('/api/v1/contacts?q=ada.lovelace@example.com')).json().data;
     expect(found).toHaveLength(1);
@@ -215,7 +220,12 @@ describe('public form submissions', () => {
     const before = await counts();
     const res = await submit(form, { values: { email: 'bot@spam.example', 'custom.plan': 'pro' }, website: 'http://spam.example' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'received', thankYouMessage: 'Thanks, we will be in touch.', redirectUrl: null });
+    expect(res.json()).toEqual({
+      status: 'received',
+      thankYouMessage: 'Thanks, we will be in touch.',
+      redirectUrl: null,
+      confirmationRequired: false,
+    });
     const html = await submitUrlEncoded(form, [
       ['email', 'bot2@spam.example'],
       ['custom.plan', 'pro'],

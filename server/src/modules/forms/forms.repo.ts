@@ -171,6 +171,7 @@ export type SubmissionRow = {
   referrer: string | null;
   utm: Record<string, string>;
   consent: FormSubmissionDetails['consent'];
+  confirmation: 'pending' | 'confirmed' | 'expired' | null;
   created_at: Date;
   first_name: string | null;
   last_name: string | null;
@@ -230,7 +231,9 @@ export async function listSubmissions(
 ): Promise<SubmissionRow[]> {
   const res = await db.query<SubmissionRow>(
     `SELECT s.id, s.form_id, s.contact_id, s.activity_id, s.contact_created, s."values", s.page_url, s.referrer, s.utm, s.consent, s.created_at,
-            c.first_name, c.last_name, c.email
+            c.first_name, c.last_name, c.email,
+            (SELECT CASE WHEN cc.confirmed_at IS NOT NULL THEN 'confirmed' WHEN cc.expires_at <= now() THEN 'expired' ELSE 'pending' END
+             FROM form_consent_confirmations cc WHERE cc.workspace_id = s.workspace_id AND cc.submission_id = s.id LIMIT 1) AS confirmation
      FROM form_submissions s JOIN contacts c ON c.workspace_id = s.workspace_id AND c.id = s.contact_id
      WHERE s.workspace_id = $1 AND s.form_id = $2 AND ($3::uuid IS NULL OR s.id < $3)
      ORDER BY s.id DESC LIMIT $4`,

@@ -94,6 +94,9 @@ export function formRoutes(deps: Deps): FastifyPluginAsyncZod {
         inWorkspace(deps.db, request, async (ctx) => {
           const row = await getForm(ctx, request.params.id);
           setEtag(reply, row.version);
+          // The ETag is the version (for If-Match), but the view and submission counts change without
+          // one: a browser must not keep the answer and revalidate it into a stale 304.
+          reply.header('cache-control', 'no-store');
           return presentOne(row, ctx);
         }),
     );

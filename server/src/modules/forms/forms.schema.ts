@@ -41,6 +41,12 @@ const consentInput = z
     channels: z.array(z.enum(consentChannels)).min(1).max(2).default(['email']).describe('What ticking the box subscribes to'),
     text: text(2000).default('').describe('The words beside the checkbox; each distinct text is kept as a version'),
     required: z.boolean().default(false).describe('Whether the form cannot be sent without ticking it'),
+    doubleOptIn: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Double opt-in: ticking the box makes email consent pending, and an emailed link confirms it. Needs the box enabled, email only',
+      ),
   })
   .strict();
 
@@ -77,6 +83,8 @@ export type StoredConsent = {
   text: string;
   required: boolean;
   textVersion: string | null;
+  /** Absent on forms saved before double opt-in existed: false. */
+  doubleOptIn?: boolean;
 };
 
 const fieldView = z.object({
@@ -97,6 +105,7 @@ const consentView = z.object({
   text: z.string(),
   required: z.boolean(),
   textVersion: z.string().nullable().describe('The version consent events record for the current text'),
+  doubleOptIn: z.boolean().describe('Whether consent is confirmed from an emailed link before it counts'),
 });
 
 /** A contact property a form field can fill. */
@@ -166,6 +175,10 @@ export const formSubmissionSchema = z
     referrer: z.string().nullable(),
     utm: z.record(z.string(), z.string()),
     consent: z.object({ channels: z.array(z.string()), textVersion: z.string() }).nullable(),
+    confirmation: z
+      .enum(['pending', 'confirmed', 'expired'])
+      .nullable()
+      .describe('Double opt-in: the state of the confirmation link this submission emailed, if it sent one'),
     createdAt: z.iso.datetime(),
   })
   .meta({ id: 'FormSubmission' });
@@ -215,5 +228,23 @@ export const submissionAcceptedSchema = z
     status: z.literal('received'),
     thankYouMessage: z.string(),
     redirectUrl: z.string().nullable(),
+    confirmationRequired: z
+      .boolean()
+      .describe(
+        'Double opt-in: consent was given, so it counts once confirmed from the emailed link (none is sent to people already subscribed)',
+      ),
   })
   .meta({ id: 'FormSubmissionAccepted' });
+
+/** The API form of the confirm button on the page an emailed double opt-in link opens. */
+export const confirmationBodySchema = z
+  .object({ token: z.string().min(20).max(200).describe('The token of the emailed link (the last part of its path)') })
+  .strict();
+
+export const confirmationResultSchema = z
+  .object({
+    status: z.literal('confirmed'),
+    channels: z.array(z.enum(consentChannels)).describe('The consent channels now subscribed'),
+    message: z.string(),
+  })
+  .meta({ id: 'FormConsentConfirmed' });

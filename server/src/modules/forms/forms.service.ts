@@ -68,12 +68,17 @@ async function planForm(ctx: Ctx, input: FormUpdate, current?: FormRow): Promise
   const consentIn = input.consent;
   const consent: StoredConsent = consentIn
     ? { ...consentIn, channels: [...new Set(consentIn.channels)], textVersion: consentIn.text ? consentTextVersion(consentIn.text) : null }
-    : (current?.consent ?? { enabled: false, channels: ['email'], text: '', required: false, textVersion: null });
+    : (current?.consent ?? { enabled: false, channels: ['email'], text: '', required: false, textVersion: null, doubleOptIn: false });
   if (consent.enabled && !consent.text)
     errors.push({ field: 'body.consent.text', message: 'Say what people agree to beside the checkbox' });
   if (consent.enabled && consent.channels.includes('sms') && !fields.some((f) => f.key === 'phone')) {
     errors.push({ field: 'body.consent.channels', message: 'SMS consent needs a phone field on the form' });
   }
+  // The emailed link proves the address, not a phone number: SMS consent cannot be confirmed by it.
+  if (consent.doubleOptIn && !consent.enabled)
+    errors.push({ field: 'body.consent.doubleOptIn', message: 'Double opt-in confirms the consent checkbox: ask for consent first' });
+  else if (consent.doubleOptIn && consent.channels.includes('sms'))
+    errors.push({ field: 'body.consent.doubleOptIn', message: 'Double opt-in confirms by email, so it works for email consent only' });
   const origins = (input.allowedOrigins ?? current?.allowed_origins ?? []).map((o, i) => {
     const origin = normaliseOrigin(o);
     if (!origin) errors.push({ field: `body.allowedOrigins[${i}]`, message: 'Expected an origin like https://www.example.com, or *' });

@@ -12,6 +12,7 @@ import { contactWriteEnv, planContact } from '../contacts/contacts.plan.ts';
 import { type ContactRow, insertConsentEvents } from '../contacts/contacts.repo.ts';
 import { type ContactWrite, contactWriteSchema } from '../contacts/contacts.schema.ts';
 import { applyContactWrites } from '../contacts/contacts.write.ts';
+import { createConfirmation, type PendingConfirmation } from './forms.confirm.ts';
 import type { FormProperty } from './forms.fields.ts';
 import { type FormRow, insertSubmission, lockContactByEmail } from './forms.repo.ts';
 import type { StoredField, SubmissionBody } from './forms.schema.ts';
@@ -26,8 +27,8 @@ const utmKeys = ['source', 'medium', 'campaign', 'term', 'content'] as const;
 /** Where a submission came from, as the public route saw it. */
 export type SubmissionMeta = { pageUrl: string | null; referrer: string | null; ip: string | null; userAgent: string | null };
 
-/** What the visitor is shown after an accepted submission. */
-export type SubmissionOutcome = { contactId: string; submissionId: string };
+/** What an accepted submission wrote, and the confirmation email to send once it has committed (double opt-in). */
+export type SubmissionOutcome = { contactId: string; submissionId: string; confirmation: PendingConfirmation | null };
 
 /** One answer read as its field's type: undefined when left empty; an error message when unreadable. */
 function readValue(field: StoredField, raw: Raw): { value?: Value; error?: string } {
@@ -77,6 +78,15 @@ function nextStage(form: FormRow, current: ContactRow | undefined): ContactWrite
   return order(current.lifecycle_stage) >= 0 && order(target) > order(current.lifecycle_stage) ? target : undefined;
 }
 
+/**
+ * The consent state a ticked box gives a channel: subscribed, or with double opt-in pending until
+ * the emailed link is confirmed; a contact already subscribed stays subscribed.
+ */
+function consentStateOf(form: FormRow, current: ContactRow | undefined, channel: 'email' | 'sms'): 'subscribed' | 'pending' {
+  if (!form.consent.doubleOptIn || current?.consent[channel]?.state === 'subscribed') return 'subscribed';
+  return 'pending';
+}
+
 /** The UTM parameters of a URL's query (`utm_source` …), if it has any. */
 export function utmOfUrl(url: string | null): Record<string, string> {
   if (!url) return {};
@@ -120,14 +130,14 @@ function contactWriteOf(
   if (!current?.lead_source) write.leadSource = `Form: ${form.name}`.slice(0, 200);
   if (consent.given) {
     const hasPhone = answers.has('phone') || Boolean(current?.phone);
-    const state = {
-      state: 'subscribed' as const,
+    const entry = (channel: 'email' | 'sms') => ({
+      state: consentStateOf(form, current, channel),
       method: 'form' as const,
       source: consent.source,
       textVersion: form.consent.textVersion ?? undefined,
-    };
+    });
     write.consent = {};
-    for (const channel of form.consent.channels) if (channel === 'email' || hasPhone) write.consent[channel] = state;
+    for (const channel of form.consent.channels) if (channel === 'email' || hasPhone) write.consent[channel] = entry(channel);
   }
   return write;
 }
@@ -159,7 +169,8 @@ function activityValuesOf(form: FormRow, details: FormSubmissionDetails): Activi
  * Accepts a submission: checks every answer (a 422 naming each field, nothing written), then
  * in one transaction creates or updates the contact found by its normalised email through the
  * contacts write path (normalisation, custom-field checks, audit, events), records consent
- * with the form's text version, adds a form_submission activity with page, referrer, UTM and
+ * with the form's text version (pending, with a link to email, when the form asks for double
+ * opt-in), adds a form_submission activity with page, referrer, UTM and
  * answers, stores the submission and emits `form.submitted`.
  */
 export async function acceptSubmission(
@@ -212,16 +223,16 @@ export async function acceptSubmission(
     const contactId = current?.id ?? newId();
     await applyContactWrites(ctx, [{ id: contactId, plan, current }]);
     const textVersion = form.consent.textVersion ?? '';
-    // Consent given again while already subscribed changes no state, but the history keeps it as proof.
+    // Consent given again in the same state (subscribed, or still pending) changes no state, but the history keeps it as proof.
     const reconfirmed = Object.entries(write.consent ?? {}).filter(([channel]) => !plan.consent.some((c) => c.channel === channel));
     await insertConsentEvents(
       tx,
       ctx.workspaceId,
-      reconfirmed.map(([channel]) => ({
+      reconfirmed.map(([channel, entry]) => ({
         id: newId(),
         contactId,
         channel,
-        state: 'subscribed',
+        state: entry.state,
         method: 'form',
         source,
         textVersion,
@@ -269,7 +280,9 @@ export async function acceptSubmission(
       recordId: form.id,
       payload: { ...details, contactId, contactCreated: !current, activityId: activity.row.id },
     });
-    return { contactId, submissionId };
+    const confirmation =
+      write.consent?.email?.state === 'pending' ? await createConfirmation(tx, form, { contactId, submissionId, email }) : null;
+    return { contactId, submissionId, confirmation };
   });
 }
 

@@ -93,7 +93,10 @@ describe('forms', () => {
     const text = await t.db.query('SELECT text FROM form_consent_texts WHERE version = $1', [form.consent.textVersion]);
     expect(text.rows).toEqual([{ text: 'Send me the monthly newsletter.' }]);
 
-    expect((await owner.get(`/api/v1/forms/${form.id}`)).json()).toEqual(form);
+    const read = await owner.get(`/api/v1/forms/${form.id}`);
+    expect(read.json()).toEqual(form);
+    // Its counts change without a new version: browsers must not revalidate it into a stale 304.
+    expect(read.headers['cache-control']).toBe('no-store');
     expect((await owner.get('/api/v1/forms')).json().data.map((f: { id: string }) => f.id)).toContain(form.id);
 
     const stale = await owner.patch(`/api/v1/forms/${form.id}`, { name: 'Stale' }, { 'if-match': '"7"' });

@@ -1,7 +1,9 @@
+import { stringify } from 'csv-stringify/sync';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
 import { authorize } from '../../policies.ts';
+import { guardFormula } from '../exports/exports.csv.ts';
 import { loadImportEnv, type PlannedRow, tallyPlan } from './imports.engine.ts';
 import { importEngines } from './imports.engines.ts';
 import { indexKeys, recordBatches } from './imports.job.ts';
@@ -45,17 +47,23 @@ export async function dryRunImport(ctx: Ctx, id: string, batchSize: number): Pro
   return { rows: shown, counts, errorsByKind };
 }
 
-/** Quotes a CSV cell when it needs it. */
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+/**
+ * A cell of the error report, safe to open in a spreadsheet: text that would start a formula is
+ * guarded like any export's; a plain number (a negative amount, a phone in +44 form) is kept as
+ * it was, so the fixed file imports the same values.
+ */
+function reportCell(value: string): string {
+  return /^[+-]?[\d][\d ().,]*$/.test(value) ? value : guardFormula(value);
 }
+
+const csvLine = (cells: string[]) => stringify([cells.map(reportCell)], { record_delimiter: '\r\n' });
 
 /**
  * The bad rows of an import as CSV, streamed a page at a time: the file's own columns, then
  * `row` (1-based data row) and `error` (every reason).
  */
 export async function* errorsCsv(db: Database, workspaceId: string, importId: string, headers: string[]): AsyncGenerator<string> {
-  yield `${[...headers, 'row', 'error'].map(csvCell).join(',')}\r\n`;
+  yield csvLine([...headers, 'row', 'error']);
   let after = 0;
   for (;;) {
     const page = await importErrorsPage(db, workspaceId, importId, after, 1000);
@@ -64,7 +72,7 @@ export async function* errorsCsv(db: Database, workspaceId: string, importId: st
     for (const e of page) {
       // One cell per header (a ragged row is padded or cut), so `row` and `error` stay aligned.
       const cells = headers.map((_, i) => e.raw[i] ?? '');
-      out += `${[...cells, String(e.row), e.message].map(csvCell).join(',')}\r\n`;
+      out += csvLine([...cells, String(e.row), e.message]);
     }
     yield out;
     after = page.at(-1)?.row ?? after;

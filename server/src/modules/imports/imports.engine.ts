@@ -177,6 +177,11 @@ export type ImportEngine = {
   recordType: string;
   /** The upsert key of a row's cells, normalised as matching compares it (undefined: none). */
   key(env: ImportEnv, cells: string[]): string | undefined;
+  /**
+   * Optional: reads and checks a batch's rows ahead of `plan` (no database), so a runner can do
+   * that for the next batch while the database writes the current one.
+   */
+  prepare?(env: ImportEnv, records: CsvRecord[]): Promise<void>;
   plan(ctx: Ctx, env: ImportEnv, records: CsvRecord[], options: { lock: boolean }): Promise<BatchPlan>;
   /** Reverts a page of records the import touched: removes those it created, restores fields it changed. */
   revert(ctx: Ctx, env: ImportEnv, records: { record_id: string; action: string }[]): Promise<void>;

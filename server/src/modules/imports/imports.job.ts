@@ -29,8 +29,11 @@ export type ImportJobRef = z.infer<typeof importJobPayload>;
 /** The sweep that restarts imports whose runner died (lease lapsed). */
 export const IMPORT_SWEEP_QUEUE = 'imports.sweep';
 
-/** How long a runner's claim lasts without a new batch; a dead runner's import is picked up after it. */
-const LEASE_SECONDS = 30;
+/**
+ * How long a runner's claim lasts without a new batch; a dead runner's import is picked up after
+ * it (RAPPORT_IMPORT_LEASE_SECONDS, 30 by default).
+ */
+const LEASE_SECONDS = Number(process.env.RAPPORT_IMPORT_LEASE_SECONDS) > 0 ? Number(process.env.RAPPORT_IMPORT_LEASE_SECONDS) : 30;
 /** After this many crashes of its job an import is marked failed rather than retried for ever. */
 const MAX_FAILURES = 5;
 
@@ -138,12 +141,40 @@ export async function indexKeys(db: Queryable, row: ImportRow, engine: ImportEng
   env.lastRowOfKey = last;
 }
 
+/**
+ * The batches of `source`, each read and prepared while the one before it is being processed:
+ * parsing the file and checking cells overlap the database's work on the previous batch.
+ */
+export async function* readAhead<T>(source: AsyncGenerator<T>, prepare: (item: T) => Promise<void> | undefined): AsyncGenerator<T> {
+  const pull = () => {
+    const p = source.next().then(async (r) => {
+      if (!r.done) await prepare(r.value);
+      return r;
+    });
+    // A failure surfaces when the batch is awaited, not as an unhandled rejection meanwhile.
+    p.catch(() => {});
+    return p;
+  };
+  let next = pull();
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = pull();
+      yield r.value;
+    }
+  } finally {
+    // Stopped early (cancelled, lost the lease, failed): the batch read ahead is dropped.
+    await next.then(() => source.return(undefined)).catch(() => {});
+  }
+}
+
 async function runImport(db: Database, claimed: ImportRow, runnerId: string, batchSize: number): Promise<void> {
   const engine = importEngines[claimed.object_type] as ImportEngine;
   const env = await db.transaction(async (tx) => loadImportEnv(await importCtx(tx, claimed), claimed));
   await indexKeys(db, claimed, engine, env);
   let done = claimed.rows_done;
-  for await (const batch of recordBatches(db, claimed, done, batchSize)) {
+  for await (const batch of readAhead(recordBatches(db, claimed, done, batchSize), (b) => engine.prepare?.(env, b))) {
     const writeBatch = () =>
       db.transaction(async (tx) => {
         if (!(await stillMine(tx, claimed, runnerId, 'running', done))) return false;
@@ -260,4 +291,11 @@ export async function startImportWorker(deps: Deps): Promise<void> {
   });
   await deps.queue.schedule(IMPORT_SWEEP_QUEUE, '* * * * *');
   await sweepImports(deps);
+  // A node restarted after a crash finds its own imports still leased by the runner that died:
+  // look again once that lease has run out, so they resume within a lease instead of at the next
+  // minute's sweep.
+  setTimeout(
+    () => void sweepImports(deps).catch((err) => deps.log.warn({ err }, 'import sweep after start failed')),
+    (LEASE_SECONDS + 1) * 1000,
+  ).unref();
 }

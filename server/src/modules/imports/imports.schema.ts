@@ -100,7 +100,11 @@ export const dryRunRowSchema = z
   .object({
     row: z.number().int().describe('1-based data row'),
     action: z.enum(['create', 'update', 'unchanged', 'error']),
-    values: z.record(z.string(), z.unknown()),
+    values: z
+      .record(z.string(), z.unknown())
+      .describe(
+        'The record as it would be stored, by its column (`first_name`, `owner_id`, …), custom fields under `custom` by key, and the company a row names under `company`; empty for refused and superseded rows',
+      ),
     errors: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })),
   })
   .meta({ id: 'ImportDryRunRow' });

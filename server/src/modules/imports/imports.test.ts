@@ -369,15 +369,61 @@ describe('the full cycle on one workspace', () => {
     ).toEqual(changes);
   });
 
-  it('revert restores changed fields and removes created records', async () => {
-    const existing = (
-      await client.post('/api/v1/contacts', { email: 'zed@keep.test', firstName: 'Zed', lastName: 'Old', custom: { region: 'NA' } })
-    ).json();
+  it('stores awkward text exactly: quotes, backslashes, braces, commas and the word NULL', async () => {
+    const names = ['O"Brien', 'back\\slash', '{brace}', 'a,b', 'NULL', 'tab\there', ' spaced '];
+    const csv = `Email,First Name,Last Name,Tags\n${names.map((n, i) => `odd${i}@text.test,"${n.replaceAll('"', '""')}",Last,"x,{y},""z"""`).join('\n')}\n`;
+    const imp = await importFile(client, csv);
+    expect(imp.progress).toMatchObject({ created: names.length, failed: 0 });
+    const res = await t.db.query<{ email: string; first_name: string; tags: string[]; emails: unknown }>(
+      `SELECT email, first_name, tags, emails FROM contacts WHERE workspace_id = $1 AND email LIKE 'odd%' ORDER BY email`,
+      [ws],
+    );
+    expect(res.rows.map((r) => r.first_name)).toEqual(names.map((n) => n.trim()));
+    expect(res.rows[0]?.tags).toEqual(['x', '{y}', '"z"']);
+    expect(res.rows[0]?.emails).toEqual([{ address: 'odd0@text.test', label: null, primary: true }]);
+  });
+
+  it('the error report guards cells a spreadsheet would run as formulas, and keeps plain numbers', async () => {
     const imp = await importFile(
       client,
-      'Email,First Name,Last Name,Region,Company\nzed@keep.test,Zed,New,APAC,Keepco\nyan@new.test,Yan,Young,,\n',
+      'Email,First Name,Seats,Region\nbad-email,"=HYPERLINK(""http://evil.test"",""x"")",-12,@SUM(A1)\n',
     );
-    expect(imp.progress).toMatchObject({ created: 1, updated: 1 });
+    expect(imp.progress).toMatchObject({ failed: 1 });
+    const lines = (await client.get(`/api/v1/imports/${imp.id}/errors.csv`)).body.trim().split('\r\n');
+    expect(lines[1]).toBe(
+      `bad-email,"'=HYPERLINK(""http://evil.test"",""x"")",-12,'@SUM(A1),1,"""bad-email"" is not a valid email address"`,
+    );
+  });
+
+  it('revert restores changed fields, removes created records and the company links it added', async () => {
+    const oldco = (await client.post('/api/v1/companies', { name: 'Oldco' })).json();
+    const existing = (
+      await client.post('/api/v1/contacts', {
+        email: 'zed@keep.test',
+        firstName: 'Zed',
+        lastName: 'Old',
+        custom: { region: 'NA' },
+        companies: [{ companyId: oldco.id, primary: true }],
+      })
+    ).json();
+    const linkedOnly = (await client.post('/api/v1/contacts', { email: 'amy@keep.test', firstName: 'Amy' })).json();
+    const imp = await importFile(
+      client,
+      'Email,First Name,Last Name,Region,Company\nzed@keep.test,Zed,New,APAC,Keepco\nyan@new.test,Yan,Young,,\namy@keep.test,Amy,,,Oldco\n',
+    );
+    expect(imp.progress).toMatchObject({ created: 1, updated: 2 });
+    const linksOf = async (id: string) =>
+      ((await client.get(`/api/v1/contacts/${id}`)).json().companies as { name: string; primary: boolean }[]).map((c) => [
+        c.name,
+        c.primary,
+      ]);
+    expect(await linksOf(existing.id)).toEqual(
+      expect.arrayContaining([
+        ['Oldco', true],
+        ['Keepco', false],
+      ]),
+    );
+    expect(await linksOf(linkedOnly.id)).toEqual([['Oldco', true]]);
     expect((await client.get(`/api/v1/contacts/${existing.id}`)).json()).toMatchObject({ lastName: 'New', custom: { region: 'APAC' } });
     const res = await client.post(`/api/v1/imports/${imp.id}/revert`);
     expect(res.statusCode).toBe(202);
@@ -401,6 +447,10 @@ describe('the full cycle on one workspace', () => {
       ws,
     ]);
     expect(keepco.rows).toEqual([{ trashed: true }]);
+    // The links the import added are gone; the one the contact had before stays, and Oldco itself stays.
+    expect(await linksOf(existing.id)).toEqual([['Oldco', true]]);
+    expect(await linksOf(linkedOnly.id)).toEqual([]);
+    expect((await client.get(`/api/v1/companies/${oldco.id}`)).statusCode).toBe(200);
     const twice = await client.post(`/api/v1/imports/${imp.id}/revert`);
     expect(twice.statusCode).toBe(409);
   });

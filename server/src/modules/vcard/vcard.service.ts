@@ -102,19 +102,20 @@ async function writeInChunks(ctx: Ctx, mode: 'upsert' | 'create', inputs: Record
 /**
  * Imports a .vcf file (vCard 2.1, 3.0 or 4.0): cards with an email update the contact that has
  * it or create one; cards without one create a contact. Writes go through the contacts batch
- * path (validation, audit, timeline). A file with no card is refused whole and changes nothing.
+ * path (validation, audit, timeline). A file with no card is refused whole and changes nothing;
+ * `field` names where the file came in (`body`, or `body.file` of a multipart upload).
  */
-export async function importVcards(ctx: Ctx, bytes: Uint8Array): Promise<ImportReport> {
+export async function importVcards(ctx: Ctx, bytes: Uint8Array, field = 'body'): Promise<ImportReport> {
   authorize(ctx, 'records.create');
   const cards = parseVcards(decodeFile(bytes));
   if (cards.length === 0) {
     throw new AppError('validation_failed', 'The file holds no vCard', [
-      { field: 'body', message: 'Expected one or more BEGIN:VCARD … END:VCARD blocks' },
+      { field, message: 'Expected one or more BEGIN:VCARD … END:VCARD blocks', code: 'not_vcard' },
     ]);
   }
   if (cards.length > IMPORT_LIMIT) {
     throw new AppError('validation_failed', `A file may hold at most ${IMPORT_LIMIT} cards`, [
-      { field: 'body', message: `${cards.length} cards; split the file` },
+      { field, message: `${cards.length} cards; split the file`, code: 'too_many_cards' },
     ]);
   }
   const region = (await findWorkspace(ctx.tx, ctx.workspaceId))?.settings.phoneRegion ?? defaultWorkspaceSettings.phoneRegion;

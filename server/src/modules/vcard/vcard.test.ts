@@ -17,6 +17,22 @@ afterAll(() => t.close());
 const importFile = (client: Client, body: string | Buffer, type = 'text/vcard') =>
   client.request('POST', '/api/v1/contacts/vcard/import', body, { 'content-type': type });
 
+/** A multipart/form-data body encoded by the platform's own FormData, as a browser form or curl -F sends it. */
+async function formBody(parts: [name: string, value: string | Buffer, fileName?: string][]): Promise<{ payload: Buffer; type: string }> {
+  const form = new FormData();
+  for (const [name, value, fileName] of parts) {
+    if (fileName === undefined && typeof value === 'string') form.append(name, value);
+    else form.append(name, new Blob([value], { type: 'text/vcard' }), fileName ?? 'contacts.vcf');
+  }
+  const request = new Request('http://localhost/', { method: 'POST', body: form });
+  return { payload: Buffer.from(await request.arrayBuffer()), type: request.headers.get('content-type') ?? '' };
+}
+
+const uploadFile = async (client: Client, parts: Parameters<typeof formBody>[0]) => {
+  const { payload, type } = await formBody(parts);
+  return importFile(client, payload, type);
+};
+
 const contactCount = async () =>
   Number((await t.db.query<{ n: number }>('SELECT count(*) AS n FROM contacts WHERE workspace_id = $1', [workspaceId])).rows[0]?.n);
 
@@ -271,10 +287,73 @@ describe('vCard import', () => {
       const res = await importFile(owner, body);
       expect(res.statusCode).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
-      expect(res.json()).toMatchObject({ code: 'validation_failed', errors: [{ field: 'body' }] });
+      expect(res.json()).toMatchObject({ code: 'validation_failed', errors: [{ field: 'body', code: 'not_vcard' }] });
     }
     const json = await owner.post('/api/v1/contacts/vcard/import', { file: 'BEGIN:VCARD' });
     expect(json.statusCode).toBe(400);
+    expect(await contactCount()).toBe(before);
+  });
+
+  it('takes the file as the `file` part of multipart/form-data too, with the same report as the raw body', async () => {
+    const vcf = [
+      'BEGIN:VCARD',
+      'VERSION:3.0',
+      'N:Bolton;Michael;;;',
+      'FN:Michael Bolton',
+      'EMAIL:michael@multipart.example',
+      'NOTE:Not that one',
+      'END:VCARD',
+      'BEGIN:VCARD',
+      'VERSION:4.0',
+      'FN:Samir Nagheenanajar',
+      'TEL:not a phone',
+      'END:VCARD',
+      '',
+    ].join('\r\n');
+    const strip = (report: { results: { id?: string }[] }) => ({ ...report, results: report.results.map(({ id: _id, ...r }) => r) });
+    const raw = await importFile((await signUp(t.app)).client, vcf);
+    expect(raw.statusCode, raw.body).toBe(200);
+    const other = await signUp(t.app);
+    // Other parts (a text field, a file under another name) are passed over; the `file` part is read.
+    const upload = await uploadFile(other.client, [
+      ['note', 'from the address book'],
+      ['attachment', 'BEGIN:VCARD\r\nFN:Not me\r\nEND:VCARD\r\n', 'other.vcf'],
+      ['file', Buffer.from(vcf, 'utf8'), 'contacts.vcf'],
+    ]);
+    expect(upload.statusCode, upload.body).toBe(200);
+    expect(strip(upload.json())).toEqual(strip(raw.json()));
+    expect(upload.json()).toMatchObject({ cards: 2, created: 2, skipped: 0, failed: 0 });
+    expect(upload.json().results[0].skippedProperties).toEqual([
+      { property: 'NOTE', value: 'Not that one', reason: 'Rapport has no field for it' },
+    ]);
+    const names = (await other.client.get('/api/v1/contacts?limit=10')).json().data.map((c: { name: string }) => c.name);
+    expect(names.sort()).toEqual(['Michael Bolton', 'Samir Nagheenanajar']);
+  });
+
+  it('refuses a form without a file part, a file that is no vCard and one too large as problems with stable codes, writing nothing', async () => {
+    const before = await contactCount();
+    const noFile = await uploadFile(owner, [['name', 'contacts.vcf']]);
+    expect(noFile.statusCode).toBe(400);
+    expect(noFile.headers['content-type']).toContain('application/problem+json');
+    expect(noFile.json()).toMatchObject({ code: 'validation_failed', errors: [{ field: 'body.file', code: 'missing_file' }] });
+
+    const notVcard = await uploadFile(owner, [['file', 'name,email\nAda,ada@x.example\n', 'people.csv']]);
+    expect(notVcard.statusCode).toBe(400);
+    expect(notVcard.json()).toMatchObject({ code: 'validation_failed', errors: [{ field: 'body.file', code: 'not_vcard' }] });
+
+    const card = 'BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Too big\r\nEND:VCARD\r\n';
+    const huge = Buffer.concat([Buffer.from(card), Buffer.alloc(32 * 1024 * 1024, 'x')]);
+    const tooLarge = await uploadFile(owner, [['file', huge, 'huge.vcf']]);
+    expect(tooLarge.statusCode).toBe(413);
+    expect(tooLarge.headers['content-type']).toContain('application/problem+json');
+    expect(tooLarge.json()).toMatchObject({ code: 'payload_too_large', errors: [{ field: 'body.file', code: 'file_too_large' }] });
+    const rawTooLarge = await importFile(owner, huge);
+    expect(rawTooLarge.statusCode).toBe(413);
+    expect(rawTooLarge.json().code).toBe('payload_too_large');
+
+    const noBody = await owner.request('POST', '/api/v1/contacts/vcard/import');
+    expect(noBody.statusCode).toBe(415);
+    expect(noBody.json().code).toBe('unsupported_media_type');
     expect(await contactCount()).toBe(before);
   });
 

@@ -154,7 +154,8 @@ export function ImportVcardDialog({ open, onClose }: { open: boolean; onClose: (
   };
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const file = new FormData(event.currentTarget).get('file');
+    const form = new FormData(event.currentTarget);
+    const file = form.get('file');
     if (!(file instanceof File) || file.size === 0) {
       setFailure('Choose a .vcf file first');
       return;
@@ -162,14 +163,9 @@ export function ImportVcardDialog({ open, onClose }: { open: boolean; onClose: (
     setBusy(true);
     setFailure(null);
     try {
-      const result = await unwrap(
-        api.POST('/api/v1/contacts/vcard/import', {
-          // The file's bytes go as they are: the server detects the vCard version and charset.
-          body: file as unknown as string,
-          bodySerializer: (body) => body as unknown as BodyInit,
-          headers: { 'content-type': 'text/vcard' },
-        }),
-      );
+      // The form itself goes as multipart/form-data (its `file` part, bytes as they are: the server
+      // detects the vCard version and charset); the browser sets the boundary.
+      const result = await unwrap(api.POST('/api/v1/contacts/vcard/import', { body: form as never }));
       setReport(result);
       await queryClient.invalidateQueries({ queryKey: ['contacts'] });
     } catch (err) {

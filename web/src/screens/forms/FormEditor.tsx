@@ -12,6 +12,7 @@ import { useMembers } from '../deals/deals.api';
 import { ConfirmDialog } from '../settings/SettingsSection';
 import { useCan } from '../settings/settings.api';
 import { TopBar } from '../shell/AppShell';
+import { ConsentSettings } from './ConsentSettings';
 import { FieldsEditor } from './FieldsEditor';
 import { FormPreview } from './FormPreview';
 import { FormShare } from './FormShare';
@@ -209,53 +210,7 @@ function LoadedEditor({
                     title="Consent"
                     description="A checkbox people tick to agree to hear from you. Rapport records when, where and which words they agreed to; each version of the text is kept."
                   >
-                    <label className="form-check">
-                      <input type="checkbox" checked={draft.consentEnabled} onChange={(e) => set({ consentEnabled: e.target.checked })} />
-                      <span>Ask for consent</span>
-                    </label>
-                    {draft.consentEnabled ? (
-                      <>
-                        <TextArea
-                          label="Consent text"
-                          rows={3}
-                          value={draft.consentText}
-                          error={errors['consent.text']}
-                          onChange={(e) => set({ consentText: e.target.value })}
-                        />
-                        <fieldset className="form-inline-checks">
-                          <legend className="field-label">Subscribes them to</legend>
-                          {(['email', 'sms'] as const).map((channel) => (
-                            <label key={channel} className="form-check">
-                              <input
-                                type="checkbox"
-                                checked={draft.consentChannels.includes(channel)}
-                                onChange={(e) =>
-                                  set({
-                                    consentChannels: e.target.checked
-                                      ? [...draft.consentChannels, channel]
-                                      : draft.consentChannels.filter((c) => c !== channel),
-                                  })
-                                }
-                              />
-                              <span>{channel === 'email' ? 'Email marketing' : 'SMS marketing'}</span>
-                            </label>
-                          ))}
-                        </fieldset>
-                        {errors['consent.channels'] ? (
-                          <p className="field-error" role="alert">
-                            {errors['consent.channels']}
-                          </p>
-                        ) : null}
-                        <label className="form-check">
-                          <input
-                            type="checkbox"
-                            checked={draft.consentRequired}
-                            onChange={(e) => set({ consentRequired: e.target.checked })}
-                          />
-                          <span>Required to send the form</span>
-                        </label>
-                      </>
-                    ) : null}
+                    <ConsentSettings draft={draft} errors={errors} onChange={set} />
                   </Section>
                   <Section title="After submitting">
                     <fieldset className="form-inline-checks">

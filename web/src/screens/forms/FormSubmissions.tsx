@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import { Button } from '../../ui/Button';
 import { Empty, ErrorState, Loading } from '../../ui/States';
 import { formatRelative } from '../contacts/format';
-import { useFormSubmissions } from './forms.api';
+import { type FormSubmission, useFormSubmissions } from './forms.api';
 
 /** The page a submission came from, shortened to its host and path. */
 function pageLabel(url: string): string {
@@ -12,6 +12,16 @@ function pageLabel(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** What a submission's consent came to; with double opt-in, whether the emailed link was confirmed. */
+export function consentLabel(s: Pick<FormSubmission, 'consent' | 'confirmation'>): string {
+  if (!s.consent) return '—';
+  const channels = s.consent.channels.join(', ');
+  if (s.confirmation === 'pending') return `Awaiting confirmation (${channels})`;
+  if (s.confirmation === 'expired') return 'Not confirmed: link expired';
+  if (s.confirmation === 'confirmed') return `Confirmed (${channels})`;
+  return `Given (${channels})`;
 }
 
 /** A form's submissions, newest first: who, whether they were new, from which page and campaign, and consent. */
@@ -64,7 +74,7 @@ export function FormSubmissions({ formId }: { formId: string }) {
                 )}
               </td>
               <td className="forms-optional">{[s.utm.source, s.utm.medium, s.utm.campaign].filter(Boolean).join(' / ') || '—'}</td>
-              <td>{s.consent ? `Given (${s.consent.channels.join(', ')})` : '—'}</td>
+              <td>{consentLabel(s)}</td>
             </tr>
           ))}
         </tbody>

@@ -11,7 +11,14 @@ const form = {
     { key: 'email', label: 'Email', type: 'email', required: true, placeholder: null, options: null },
     { key: 'firstName', label: 'First name', type: 'text', required: false, placeholder: 'Ada', options: null },
   ],
-  consent: { enabled: true, channels: ['email'], text: 'Send me news', required: false, textVersion: 'sha256:0123456789abcdef' },
+  consent: {
+    enabled: true,
+    channels: ['email'],
+    text: 'Send me news',
+    required: false,
+    textVersion: 'sha256:0123456789abcdef',
+    doubleOptIn: true,
+  },
   submitButtonLabel: 'Subscribe',
   thankYouMessage: null,
   redirectUrl: 'https://example.com/thanks',
@@ -33,7 +40,7 @@ describe('form drafts', () => {
         { key: 'email', label: 'Email', type: 'email', required: true, placeholder: null },
         { key: 'firstName', label: 'First name', type: 'text', required: false, placeholder: 'Ada' },
       ],
-      consent: { enabled: true, channels: ['email'], text: 'Send me news', required: false },
+      consent: { enabled: true, channels: ['email'], text: 'Send me news', required: false, doubleOptIn: true },
       submitButtonLabel: 'Subscribe',
       thankYouMessage: null,
       redirectUrl: 'https://example.com/thanks',
@@ -58,6 +65,13 @@ describe('form drafts', () => {
       allowedOrigins: ['https://a.example', 'https://b.example'],
       tags: ['a', 'b'],
     });
+  });
+
+  it('saves double opt-in only while the form asks for consent', () => {
+    const draft = draftOf(form);
+    expect(draft.consentDoubleOptIn).toBe(true);
+    expect(bodyOf({ ...draft, consentEnabled: false }).consent).toMatchObject({ enabled: false, doubleOptIn: false });
+    expect(bodyOf({ ...draft, consentDoubleOptIn: false }).consent.doubleOptIn).toBe(false);
   });
 
   it('moves fields, offers only unused properties, and rates conversion', () => {

@@ -12,6 +12,7 @@ export type FormDraft = {
   consentChannels: ('email' | 'sms')[];
   consentText: string;
   consentRequired: boolean;
+  consentDoubleOptIn: boolean;
   submitButtonLabel: string;
   afterSubmit: 'message' | 'redirect';
   thankYouMessage: string;
@@ -60,6 +61,7 @@ export function draftOf(form: Form): FormDraft {
     consentChannels: form.consent.channels,
     consentText: form.consent.text,
     consentRequired: form.consent.required,
+    consentDoubleOptIn: form.consent.doubleOptIn,
     submitButtonLabel: form.submitButtonLabel,
     afterSubmit: form.redirectUrl ? 'redirect' : 'message',
     thankYouMessage: form.thankYouMessage ?? '',
@@ -89,7 +91,14 @@ export function bodyOf(d: FormDraft) {
       required: f.required,
       placeholder: f.placeholder.trim() || null,
     })),
-    consent: { enabled: d.consentEnabled, channels: d.consentChannels, text: d.consentText.trim(), required: d.consentRequired },
+    consent: {
+      enabled: d.consentEnabled,
+      channels: d.consentChannels,
+      text: d.consentText.trim(),
+      required: d.consentRequired,
+      // Double opt-in confirms the consent box: with the box switched off there is nothing to confirm.
+      doubleOptIn: d.consentEnabled && d.consentDoubleOptIn,
+    },
     submitButtonLabel: d.submitButtonLabel.trim(),
     thankYouMessage: d.thankYouMessage.trim() || null,
     redirectUrl: d.afterSubmit === 'redirect' ? d.redirectUrl.trim() || null : null,

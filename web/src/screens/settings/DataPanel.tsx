@@ -44,6 +44,11 @@ const tableLabels: Record<string, string> = {
   tasks: 'Tasks',
   timeline_entries: 'Timeline entries',
   saved_views: 'Saved views',
+  forms: 'Forms',
+  form_consent_texts: 'Consent texts',
+  form_submissions: 'Form submissions',
+  webhook_subscriptions: 'Webhooks',
+  record_changes: 'Audit log entries',
 };
 
 function BackupDownload() {
@@ -78,13 +83,17 @@ function BackupDownload() {
           </li>
           <li>
             <strong>JSON Lines files</strong> with every field of every record, the trash included: custom fields and their values, company
-            links, deal stage history, consent history, activity links, the timeline, pipelines, saved views and tags.
+            links, deal stage history, consent history, activity links, the timeline, pipelines, saved views and tags, forms and their
+            submissions, webhooks and the audit log.
           </li>
           <li>
             <strong>manifest.json</strong>: the format version, when it was taken, and how many rows each file holds.
           </li>
         </ul>
-        <p className="data-text data-muted">Not included: members and their passwords, API keys, webhooks and the audit log.</p>
+        <p className="data-text data-muted">
+          Not included: members and their passwords, API keys, webhook signing secrets and calendar feed links. Credentials stay on this
+          server; README.txt in the zip says what was left out and why.
+        </p>
         {failure ? (
           <p className="alert" role="alert">
             {failure}
@@ -125,6 +134,18 @@ function RestoreResult({ report }: { report: RestoreReport }) {
       {report.viewsReassigned > 0 ? (
         <p className="data-text">
           {report.viewsReassigned === 1 ? 'One saved view of theirs is' : `${report.viewsReassigned} saved views of theirs are`} now yours.
+        </p>
+      ) : null}
+      {report.webhooksDisabled > 0 ? (
+        <p className="data-text">
+          {report.webhooksDisabled === 1 ? 'One webhook is' : `${report.webhooksDisabled} webhooks are`} off: a backup has no signing
+          secrets. In Settings → Webhooks, rotate each secret, give it to the receiver, then turn the webhook on.
+        </p>
+      ) : null}
+      {report.formsWithNewPublicId.length > 0 ? (
+        <p className="data-text">
+          Another form on this server already had the public address of {report.formsWithNewPublicId.map((f) => `“${f.name}”`).join(', ')},
+          so it has a new one: copy its embed code again.
         </p>
       ) : null}
     </div>
