@@ -98,8 +98,13 @@ export async function benchCrm(backend: 'pglite' | 'postgres', adminUrl: string,
         [ws, ids[i]],
       );
       if (withTimeline) {
+        // The page as the API returns it: each entry with its activity and the records that activity is linked to.
         await raw.query(
-          'SELECT * FROM timeline_entries WHERE workspace_id = $1 AND record_type = $2 AND record_id = $3 ORDER BY occurred_at DESC, id DESC LIMIT 20',
+          `SELECT te.*, a.*, (SELECT json_agg(l.*) FROM activity_links l WHERE l.workspace_id = $1 AND l.activity_id = a.id) AS links
+           FROM (SELECT * FROM timeline_entries WHERE workspace_id = $1 AND record_type = $2 AND record_id = $3
+                 ORDER BY occurred_at DESC, id DESC LIMIT 20) te
+           LEFT JOIN activities a ON a.workspace_id = $1 AND a.id = te.activity_id
+           ORDER BY te.occurred_at DESC, te.id DESC`,
           [ws, 'contact', ids[i]],
         );
       }
