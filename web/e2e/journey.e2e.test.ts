@@ -105,7 +105,10 @@ describe('a first morning in Rapport, end to end', () => {
     await requirements.getByLabel(/Amount/).fill('30,000');
     await requirements.getByRole('button', { name: 'Save and move' }).click();
     await column('Demo scheduled').getByRole('listitem', { name: 'Difference engine pilot' }).waitFor();
-    expect(await api('GET', `/api/v1/deals/${dealId}`)).toMatchObject({ stageId: stageId('Demo scheduled'), amount: 3_000_000 });
+    // The board moves the card before the server answers: wait for the server to have it.
+    await expect
+      .poll(() => api('GET', `/api/v1/deals/${dealId}`), { timeout: 15_000 })
+      .toMatchObject({ stageId: stageId('Demo scheduled'), amount: 3_000_000 });
     const stays = await api<{ data: { stageName: string }[] }>('GET', `/api/v1/deals/${dealId}/stage-history`);
     expect(stays.data.map((s) => s.stageName)).toEqual(['Qualified', 'Contact made', 'Demo scheduled']);
 
