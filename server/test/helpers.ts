@@ -186,3 +186,22 @@ export async function addMember(
 export function invitationToken(url: string): string {
   return decodeURIComponent(url.split('/invitations/')[1] ?? '');
 }
+
+/**
+ * A database whose transactions start failing after `okCount` of them: a crash between the
+ * batches or chunks of a job, in the test's own process.
+ */
+export function crashingAfter(db: Database, okCount: number): Database {
+  let n = 0;
+  return {
+    kind: db.kind,
+    query: (text, params) => db.query(text, params),
+    exec: (text) => db.exec(text),
+    close: () => db.close(),
+    transaction: (fn) => {
+      n += 1;
+      if (n > okCount) throw new Error('simulated crash');
+      return db.transaction(fn);
+    },
+  };
+}

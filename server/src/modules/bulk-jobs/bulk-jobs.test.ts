@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, type Client, createTestApp, signUp, type TestApp } from '../../../test/helpers.ts';
-import type { Database } from '../../db/database.ts';
+import { addMember, type Client, crashingAfter, createTestApp, signUp, type TestApp } from '../../../test/helpers.ts';
 import { ensureQueues } from '../../jobs/queues.ts';
 import { startWorker } from '../../server.ts';
 import { runBulkJob } from './bulk-jobs.service.ts';
@@ -30,22 +29,6 @@ async function seed(n: number, extra: Record<string, unknown>, tag: string) {
 }
 
 const byTag = (tag: string) => [{ filters: [{ field: 'tags', operator: 'contains', value: tag }] }];
-
-/** A database whose transactions start failing after `okCount` of them: a crash between chunks. */
-function crashingAfter(db: Database, okCount: number): Database {
-  let n = 0;
-  return {
-    kind: db.kind,
-    query: (text, params) => db.query(text, params),
-    exec: (text) => db.exec(text),
-    close: () => db.close(),
-    transaction: (fn) => {
-      n += 1;
-      if (n > okCount) throw new Error('simulated crash');
-      return db.transaction(fn);
-    },
-  };
-}
 
 describe('bulk jobs', () => {
   it('validates the filter and patch up front, naming the bad parts, and queues nothing', async () => {

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
+import { attachment } from '../../http/content-disposition.ts';
 import { ifMatchVersion, inWorkspace, principalOf, setEtag } from '../../http/route-kit.ts';
 import { idParams } from '../../http/schemas.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -251,10 +252,9 @@ export function importRoutes(deps: Deps): FastifyPluginAsyncZod {
       async (request, reply) => {
         const row = await inWorkspace(deps.db, request, (ctx) => getImport(ctx, request.params.id));
         const base = row.file_name.replace(/\.[^.]*$/, '') || 'import';
-        const ascii = `${base}-errors.csv`.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
         return reply
           .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${ascii}"`)
+          .header('content-disposition', attachment(`${base}-errors.csv`))
           .send(Readable.from(errorsCsv(deps.db, row.workspace_id, row.id, row.headers)));
       },
     );

@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, type Client, createTestApp, signUp, type TestApp } from '../../../test/helpers.ts';
+import { addMember, type Client, crashingAfter, createTestApp, signUp, type TestApp } from '../../../test/helpers.ts';
 import type { Database } from '../../db/database.ts';
 import { ensureQueues } from '../../jobs/queues.ts';
 import { contactsEngine } from './imports.contacts.ts';
@@ -184,22 +184,6 @@ describe('importing contacts', () => {
   });
 });
 
-/** A database whose transactions start failing after `okCount` of them: a crash between batches. */
-function crashingAfter(db: Database, okCount: number): Database {
-  let n = 0;
-  return {
-    kind: db.kind,
-    query: (text, params) => db.query(text, params),
-    exec: (text) => db.exec(text),
-    close: () => db.close(),
-    transaction: (fn) => {
-      n += 1;
-      if (n > okCount) throw new Error('simulated crash');
-      return db.transaction(fn);
-    },
-  };
-}
-
 const crmFile = [
   'Email,First Name,Last Name,Company Name,Plan,Seats,Renewal,Vip,Region,Contact owner,Lifecycle Stage',
   'ann@acme.test,Ann,Archer,Acme Inc,Pro,3,31/12/2026,yes,EMEA,OWNER,Customer',
@@ -334,6 +318,7 @@ describe('the full cycle on one workspace', () => {
     const csv = await client.get(`/api/v1/imports/${imp.id}/errors.csv`);
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="[^"]+-errors\.csv"; filename\*=UTF-8''\S+-errors\.csv$/);
     const lines = csv.body.trim().split('\r\n');
     expect(lines[0]).toBe('Email,First Name,Last Name,Company Name,Plan,Seats,Renewal,Vip,Region,Contact owner,Lifecycle Stage,row,error');
     expect(lines[1]).toBe('not-an-email,Bad,Email,,,,,,,,,3,"""not-an-email"" is not a valid email address"');
