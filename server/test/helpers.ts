@@ -205,3 +205,18 @@ export function crashingAfter(db: Database, okCount: number): Database {
     },
   };
 }
+
+/** The Plan custom field (a single select of free / pro) many contact tests filter on. */
+export const planField = {
+  label: 'Plan',
+  type: 'single_select',
+  options: [
+    { value: 'free', label: 'Free' },
+    { value: 'pro', label: 'Pro' },
+  ],
+};
+
+/** Defines contact custom fields, in order. */
+export async function addContactFields(client: Client, fields: Record<string, unknown>[]): Promise<void> {
+  for (const field of fields) await client.post('/api/v1/custom-fields', { objectType: 'contact', ...field });
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Client, createTestApp, signUp, type TestApp } from '../../../test/helpers.ts';
+import { addContactFields, type Client, createTestApp, planField, signUp, type TestApp } from '../../../test/helpers.ts';
 import { EXACT_TOTAL_UP_TO } from '../../lib/record-list.ts';
 
 // Custom field values are also kept typed in custom_field_values (migration 0005), which filters
@@ -14,17 +14,7 @@ beforeAll(async () => {
   const s = await signUp(t.app);
   owner = s.client;
   workspaceId = s.workspaceId;
-  await owner.post('/api/v1/custom-fields', {
-    objectType: 'contact',
-    label: 'Plan',
-    type: 'single_select',
-    options: [
-      { value: 'free', label: 'Free' },
-      { value: 'pro', label: 'Pro' },
-    ],
-  });
-  await owner.post('/api/v1/custom-fields', { objectType: 'contact', label: 'Seats', type: 'number' });
-  await owner.post('/api/v1/custom-fields', { objectType: 'contact', label: 'Notes', type: 'text' });
+  await addContactFields(owner, [planField, { label: 'Seats', type: 'number' }, { label: 'Notes', type: 'text' }]);
 });
 afterAll(() => t.close());
 

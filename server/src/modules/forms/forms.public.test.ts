@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Client, createTestApp, signUp, type TestApp } from '../../../test/helpers.ts';
+import { addContactFields, type Client, createTestApp, planField, signUp, type TestApp } from '../../../test/helpers.ts';
 import { FORM_SUBMISSIONS_PER_MINUTE } from './forms.public.routes.ts';
 
 let t: TestApp;
@@ -13,15 +13,7 @@ beforeAll(async () => {
   const s = await signUp(t.app);
   owner = s.client;
   ownerId = s.userId;
-  await owner.post('/api/v1/custom-fields', {
-    objectType: 'contact',
-    label: 'Plan',
-    type: 'single_select',
-    options: [
-      { value: 'free', label: 'Free' },
-      { value: 'pro', label: 'Pro' },
-    ],
-  });
+  await addContactFields(owner, [planField]);
 });
 afterAll(() => t.close());
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, type Client, createTestApp, signUp, type TestApp } from '../../../test/helpers.ts';
+import { addContactFields, addMember, type Client, createTestApp, planField, signUp, type TestApp } from '../../../test/helpers.ts';
 
 let t: TestApp;
 let owner: Client;
@@ -10,17 +10,7 @@ beforeAll(async () => {
   const s = await signUp(t.app);
   owner = s.client;
   ownerId = s.userId;
-  await owner.post('/api/v1/custom-fields', {
-    objectType: 'contact',
-    label: 'Plan',
-    type: 'single_select',
-    options: [
-      { value: 'free', label: 'Free' },
-      { value: 'pro', label: 'Pro' },
-    ],
-  });
-  await owner.post('/api/v1/custom-fields', { objectType: 'contact', label: 'Seats', type: 'number' });
-  await owner.post('/api/v1/custom-fields', { objectType: 'contact', label: 'Manager', type: 'user' });
+  await addContactFields(owner, [planField, { label: 'Seats', type: 'number' }, { label: 'Manager', type: 'user' }]);
 });
 afterAll(() => t.close());
 
