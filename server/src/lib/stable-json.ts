@@ -34,3 +34,23 @@ export function sameJson(a: unknown, b: unknown): boolean {
   if (keys.length !== Object.keys(y).filter((k) => y[k] !== undefined).length) return false;
   return keys.every((k) => y[k] !== undefined && sameJson(x[k], y[k]));
 }
+
+/** jsonb's key order: shorter keys first (in UTF-8 bytes), then by their bytes. */
+function jsonbKeyOrder(a: string, b: string): number {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length - y.length || Buffer.compare(x, y);
+}
+
+/**
+ * A value as a jsonb column gives it back once stored: through JSON (undefined properties left
+ * out, dates as ISO text), with object keys in jsonb's order. A write that knows what it stored
+ * can present the row without reading it back.
+ * @example asJsonb({ plan: 'pro', a: 1, gone: undefined }) // { a: 1, plan: 'pro' }
+ */
+export function asJsonb<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value), (_key, v: unknown) => {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => jsonbKeyOrder(a, b)));
+  }) as T;
+}

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
+import { asJsonb } from '../../lib/stable-json.ts';
 
 export type EmailEntry = { address: string; label: string | null; primary: boolean };
 export type PhoneEntry = { number: string; raw: string; label: string | null; primary: boolean };
@@ -102,29 +103,53 @@ export type ContactWriteRow = { id: string; version?: number; values: ContactVal
 
 const toRecordset = (rows: ContactWriteRow[]) => JSON.stringify(rows.map((r) => ({ id: r.id, version: r.version ?? null, ...r.values })));
 
+/** The columns the database itself sets on a write; a written row's other columns are the values it was given. */
+type SetByDatabase = Pick<ContactRow, 'id' | 'version' | 'created_at' | 'updated_at' | 'last_activity_at' | 'deleted_at' | 'merged_into'>;
+const setByDatabase = 'c.id, c.version, c.created_at, c.updated_at, c.last_activity_at, c.deleted_at, c.merged_into';
+const jsonbColumns = contactColumns.filter((k) => recordsetTypes[k] === 'jsonb' && !arrayColumns.has(k));
+
+/**
+ * The rows just written, as a SELECT would read them: the values given (JSON columns as jsonb
+ * gives them back) with the columns the database set. Reading the whole rows back instead cost
+ * more than the write itself on the embedded database (1,000 rows: about 50 ms of 150).
+ */
+function writtenRows(workspaceId: string, rows: ContactWriteRow[], set: SetByDatabase[]): ContactRow[] {
+  const byId = new Map(rows.map((r) => [r.id, r.values]));
+  return set.map((db) => {
+    const values = byId.get(db.id) as ContactValues;
+    const row: Record<string, unknown> = { workspace_id: workspaceId, ...values, ...db };
+    // As the statement stores them: a missing value is NULL, arrays come from JSON lists.
+    for (const k of contactColumns) row[k] ??= null;
+    for (const k of jsonbColumns) row[k] = values[k] == null ? null : asJsonb(values[k]);
+    for (const k of arrayColumns) row[k] = [...((values[k as 'tags'] as string[] | null) ?? [])];
+    row.lifecycle_changed_at = values.lifecycle_changed_at == null ? null : new Date(values.lifecycle_changed_at);
+    return row as ContactRow;
+  });
+}
+
 /** Inserts many contacts in one statement. */
 export async function insertContactRows(db: Queryable, workspaceId: string, rows: ContactWriteRow[]): Promise<ContactRow[]> {
   if (rows.length === 0) return [];
-  const res = await db.query<ContactRow>(
+  const res = await db.query<SetByDatabase>(
     `INSERT INTO contacts AS c (workspace_id, id, ${contactColumns.join(', ')})
      SELECT $1, r.id, ${contactColumns.map(fromRecord).join(', ')} FROM jsonb_to_recordset($2::jsonb) AS ${recordsetShape}
-     RETURNING ${contactSelect}`,
+     RETURNING ${setByDatabase}`,
     [workspaceId, toRecordset(rows)],
   );
-  return res.rows;
+  return writtenRows(workspaceId, rows, res.rows);
 }
 
 /** Saves many contacts in one statement, each only if its version is unchanged; returns those saved. */
 export async function updateContactRows(db: Queryable, workspaceId: string, rows: ContactWriteRow[]): Promise<ContactRow[]> {
   if (rows.length === 0) return [];
-  const res = await db.query<ContactRow>(
+  const res = await db.query<SetByDatabase>(
     `UPDATE contacts c SET ${contactColumns.map((k) => `${k} = ${fromRecord(k)}`).join(', ')}, version = c.version + 1, updated_at = now()
      FROM jsonb_to_recordset($2::jsonb) AS ${recordsetShape}
      WHERE c.workspace_id = $1 AND c.id = r.id AND c.version = r.version
-     RETURNING ${contactSelect}`,
+     RETURNING ${setByDatabase}`,
     [workspaceId, toRecordset(rows)],
   );
-  return res.rows;
+  return writtenRows(workspaceId, rows, res.rows);
 }
 
 /** A contact by id, including deleted and merged-away ones (callers decide what those mean). */
