@@ -32,10 +32,18 @@ describe('sameJson', () => {
 
 describe('asJsonb', () => {
   it('gives a value back as a jsonb column would: keys shortest first, then by bytes; no undefined; dates as text', () => {
-    const value = { plan: 'pro', a: 1, zz: { é: 1, e: 2, ab: [{ bb: 1, a: 2 }] }, gone: undefined, when: new Date(0) };
+    const value = {
+      plan: 'pro',
+      a: 1,
+      zz: { é: 1, e: 2, ab: [{ bb: 1, a: 2 }] },
+      gone: undefined,
+      when: new Date(0),
+      l: [undefined, Number.NaN],
+    };
     expect(JSON.stringify(asJsonb(value))).toBe(
       // What PostgreSQL prints for the same object: "é" is two bytes, so it sorts after "ab".
-      '{"a":1,"zz":{"e":2,"ab":[{"a":2,"bb":1}],"é":1},"plan":"pro","when":"1970-01-01T00:00:00.000Z"}',
+      '{"a":1,"l":[null,null],"zz":{"e":2,"ab":[{"a":2,"bb":1}],"é":1},"plan":"pro","when":"1970-01-01T00:00:00.000Z"}',
     );
+    expect(asJsonb(value)).toEqual(JSON.parse(JSON.stringify(value)));
   });
 });

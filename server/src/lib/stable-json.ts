@@ -35,22 +35,35 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return keys.every((k) => y[k] !== undefined && sameJson(x[k], y[k]));
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** jsonb's key order: shorter keys first (in UTF-8 bytes), then by their bytes. */
 function jsonbKeyOrder(a: string, b: string): number {
+  if (!NON_ASCII.test(a) && !NON_ASCII.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length - y.length || Buffer.compare(x, y);
 }
 
 /**
- * A value as a jsonb column gives it back once stored: through JSON (undefined properties left
- * out, dates as ISO text), with object keys in jsonb's order. A write that knows what it stored
- * can present the row without reading it back.
+ * A value as a jsonb column gives it back once stored: as JSON would carry it (undefined
+ * properties left out, undefined array items and non-finite numbers as null, dates and other
+ * `toJSON` values as their JSON), with object keys in jsonb's order. A write that knows what it stored can present the
+ * row without reading it back.
  * @example asJsonb({ plan: 'pro', a: 1, gone: undefined }) // { a: 1, plan: 'pro' }
  */
 export function asJsonb<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value), (_key, v: unknown) => {
-    if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => jsonbKeyOrder(a, b)));
-  }) as T;
+  return jsonbCopy(value) as T;
+}
+
+function jsonbCopy(value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) return null;
+  if (value === null || typeof value !== 'object') return value;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return jsonbCopy((value as { toJSON(): unknown }).toJSON());
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : jsonbCopy(v)));
+  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
+  keys.sort(jsonbKeyOrder);
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = jsonbCopy((value as Record<string, unknown>)[k]);
+  return out;
 }
