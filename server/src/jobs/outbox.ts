@@ -26,6 +26,13 @@ export type DomainEvent = z.infer<typeof domainEventSchema>;
 export type Consumer = {
   name: string;
   accepts(type: string): boolean;
+  /**
+   * Of the accepted events of one relay batch, those this consumer has something to do for (all
+   * of them when absent); the relay enqueues only these, in the batch's transaction. Webhooks
+   * want only events some enabled subscription listens to, so a workspace without subscriptions
+   * (an import of a million rows, say) queues no jobs at all.
+   */
+  wanted?(tx: Queryable, events: DomainEvent[]): Promise<DomainEvent[]>;
   handle(tx: Queryable, event: DomainEvent): Promise<void>;
 };
 
@@ -44,8 +51,9 @@ type OutboxRow = {
 };
 
 /**
- * Moves one batch of undispatched outbox events onto the consumers' queues, in the same
- * transaction that marks them dispatched: an event is either still pending or enqueued.
+ * Moves one batch of undispatched outbox events onto the queues of the consumers that want them,
+ * in the same transaction that marks them dispatched: an event is either still pending or
+ * enqueued (or wanted by none).
  * Returns how many events it moved.
  */
 export async function relayOutboxBatch(deps: Pick<Deps, 'db'>, queue: Queue, consumers: Consumer[], batchSize = 200): Promise<number> {
@@ -68,8 +76,13 @@ export async function relayOutboxBatch(deps: Pick<Deps, 'db'>, queue: Queue, con
       createdAt: r.created_at.toISOString(),
     }));
     for (const consumer of consumers) {
-      const jobs = events.filter((e) => consumer.accepts(e.type)).map((e) => ({ data: e }));
-      await queue.insert(queueName(consumer), jobs, tx);
+      const accepted = events.filter((e) => consumer.accepts(e.type));
+      const wanted = consumer.wanted && accepted.length > 0 ? await consumer.wanted(tx, accepted) : accepted;
+      await queue.insert(
+        queueName(consumer),
+        wanted.map((e) => ({ data: e })),
+        tx,
+      );
     }
     await tx.query(
       `UPDATE outbox_events SET dispatched_at = now()

@@ -21,6 +21,7 @@ import {
   allowsPrivateTargets,
   disableSubscription,
   insertDeliveries,
+  listenedTypes,
   markFailing,
   markHealthy,
   subscriptionsListeningTo,
@@ -67,6 +68,15 @@ export function webhooksConsumer(deps: Pick<Deps, 'queue'>): Consumer {
   return {
     name: 'webhooks',
     accepts: isWebhookSource,
+    // Only events an enabled subscription listens to become jobs; fanOut checks again when it
+    // runs, so a subscription disabled meanwhile gets nothing.
+    wanted: async (tx, events) => {
+      const listened = await listenedTypes(tx, [...new Set(events.map((e) => e.workspaceId))]);
+      return events.filter((e) => {
+        const types = listened.get(e.workspaceId);
+        return types !== undefined && webhookMessagesFor(e).some((m) => types.has(m.type));
+      });
+    },
     handle: async (tx, event) => {
       await fanOut(tx, deps.queue, event);
     },

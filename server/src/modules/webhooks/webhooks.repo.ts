@@ -77,6 +77,21 @@ export async function subscriptionsListeningTo(db: Queryable, workspaceId: strin
   return res.rows;
 }
 
+/** The event types the enabled subscriptions of each of `workspaceIds` listen to. */
+export async function listenedTypes(db: Queryable, workspaceIds: string[]): Promise<Map<string, Set<string>>> {
+  const res = await db.query<{ workspace_id: string; event_types: string[] }>(
+    'SELECT workspace_id, event_types FROM webhook_subscriptions WHERE workspace_id = ANY($1::uuid[]) AND enabled',
+    [workspaceIds],
+  );
+  const types = new Map<string, Set<string>>();
+  for (const r of res.rows) {
+    const set = types.get(r.workspace_id) ?? new Set<string>();
+    for (const t of r.event_types) set.add(t);
+    types.set(r.workspace_id, set);
+  }
+  return types;
+}
+
 /** Writes a subscription's editable fields; enabling clears the disabled and failing marks. */
 export async function updateSubscription(
   db: Queryable,
