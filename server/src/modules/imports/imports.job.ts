@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Actor, Ctx } from '../../context.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Deps } from '../../deps.ts';
+import { analyzeTables } from '../../jobs/maintenance.ts';
 import { recordWrite } from '../../lib/audit.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -216,7 +217,19 @@ async function runImport(db: Database, claimed: ImportRow, runnerId: string, bat
     });
     await emitImportFinished(ctx, finished);
   });
+  // A bulk write leaves the planner with the statistics of smaller tables until autovacuum gets to
+  // them (on the embedded database, until the nightly vacuum): refresh them now. Only a
+  // refinement, so a failure here does not fail the finished import.
+  await analyzeTables(db, analyzedAfter[claimed.object_type] ?? []).catch(() => {});
 }
+
+/** The tables an import of each kind writes to, directly or through triggers. */
+const analyzedAfter: Record<string, string[]> = {
+  contacts: ['contacts', 'companies', 'contact_companies', 'custom_field_values', 'search_terms'],
+  companies: ['companies', 'custom_field_values', 'search_terms'],
+  deals: ['deals', 'deal_contacts', 'custom_field_values', 'search_terms'],
+  activities: ['activities', 'activity_links', 'timeline_entries'],
+};
 
 /** Reverts in pages of the records the import touched, each page in one transaction. */
 async function runRevert(db: Database, claimed: ImportRow, runnerId: string): Promise<void> {
