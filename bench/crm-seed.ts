@@ -17,9 +17,17 @@ const CHUNK = 250_000;
  * generate_series, in chunks), the way a long-lived workspace looks: companies with domains,
  * contacts with emails, phones, a custom field and a primary company, deals across the default
  * pipeline's stages, and activities linked to contacts (and their companies) with their timeline
- * entries. Returns how long each part took.
+ * entries. Returns how long each part took. Without `activities` the workspace has none (the web
+ * app's first screen reads none, and ten million of them take the embedded database longer to
+ * seed than the rest together).
  */
-export async function seedCrm(db: Database, workspaceId: string, ownerId: string, scale: number): Promise<Record<string, number>> {
+export async function seedCrm(
+  db: Database,
+  workspaceId: string,
+  ownerId: string,
+  scale: number,
+  options: { activities: boolean } = { activities: true },
+): Promise<Record<string, number>> {
   const n = crmScale(scale);
   const took: Record<string, number> = {};
   const timed = async (name: string, fn: () => Promise<unknown>) => {
@@ -93,40 +101,42 @@ export async function seedCrm(db: Database, workspaceId: string, ownerId: string
       [ws, ownerId, n.deals, n.companies],
     ),
   );
-  await timed('activities', async () => {
-    // A plain table, not a temporary one: on PostgreSQL the next statement may use another pooled connection.
-    await db.query(
-      'CREATE TABLE bench_seed_contacts AS SELECT id, row_number() OVER (ORDER BY id) AS r FROM contacts WHERE workspace_id = $1',
-      [ws],
-    );
-    await chunks(n.activities, async (a, b) => {
+  if (options.activities) {
+    await timed('activities', async () => {
+      // A plain table, not a temporary one: on PostgreSQL the next statement may use another pooled connection.
       await db.query(
-        `INSERT INTO activities (workspace_id, id, kind, subject, body, occurred_at, owner_id, call_direction, call_duration_seconds)
+        'CREATE TABLE bench_seed_contacts AS SELECT id, row_number() OVER (ORDER BY id) AS r FROM contacts WHERE workspace_id = $1',
+        [ws],
+      );
+      await chunks(n.activities, async (a, b) => {
+        await db.query(
+          `INSERT INTO activities (workspace_id, id, kind, subject, body, occurred_at, owner_id, call_direction, call_duration_seconds)
          SELECT $1, rapport_uuid_v7(), k, initcap(k) || ' ' || g,
                 (ARRAY['Discussed pricing and the renewal timeline','Asked about the enterprise plan and security review',
                        'Left a voicemail about the proposal','Demo went well, they want a trial','Budget approved for next quarter'])[1 + g % 5],
                 now() - make_interval(mins => g % 1000000), $2,
                 CASE WHEN k = 'call' THEN 'outbound' END, CASE WHEN k = 'call' THEN g % 3600 END
          FROM generate_series($3::int, $4::int) g, LATERAL (SELECT (ARRAY['note','call','email','meeting'])[1 + g % 4] AS k) x`,
-        [ws, ownerId, a, b],
-      );
-    });
-    await db.query(
-      `INSERT INTO activity_links (workspace_id, activity_id, record_type, record_id)
+          [ws, ownerId, a, b],
+        );
+      });
+      await db.query(
+        `INSERT INTO activity_links (workspace_id, activity_id, record_type, record_id)
        SELECT $1, ac.id, 'contact', c.id
        FROM (SELECT id, row_number() OVER (ORDER BY id) AS r FROM activities WHERE workspace_id = $1) ac
        JOIN bench_seed_contacts c ON c.r = 1 + (ac.r % $2)`,
-      [ws, n.contacts],
-    );
-    await db.query(
-      `INSERT INTO timeline_entries (workspace_id, id, record_type, record_id, kind, occurred_at, activity_id, actor_type, actor_id)
+        [ws, n.contacts],
+      );
+      await db.query(
+        `INSERT INTO timeline_entries (workspace_id, id, record_type, record_id, kind, occurred_at, activity_id, actor_type, actor_id)
        SELECT $1, rapport_uuid_v7(), al.record_type, al.record_id, 'activity', ac.occurred_at, ac.id, 'user', $2
        FROM activity_links al JOIN activities ac ON ac.workspace_id = al.workspace_id AND ac.id = al.activity_id
        WHERE al.workspace_id = $1`,
-      [ws, ownerId],
-    );
-    await db.exec('DROP TABLE IF EXISTS bench_seed_contacts');
-  });
+        [ws, ownerId],
+      );
+      await db.exec('DROP TABLE IF EXISTS bench_seed_contacts');
+    });
+  }
   await timed('analyze', async () => {
     await db.exec('ANALYZE');
   });

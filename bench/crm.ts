@@ -59,12 +59,13 @@ export async function seededOnce(
   ws: string,
   userId: string,
   scale: number,
+  options: { activities: boolean } = { activities: true },
 ): Promise<Record<string, number>> {
   await db.exec('CREATE TABLE IF NOT EXISTS bench_seed (scale float8 PRIMARY KEY, seed_ms jsonb NOT NULL)');
   const done = await db.query<{ seed_ms: Record<string, number> }>('SELECT seed_ms FROM bench_seed WHERE scale = $1', [scale]);
   if (done.rows[0]) return done.rows[0].seed_ms;
   if (reused) throw new Error('the kept bench database has no finished seed (an earlier run stopped half-way): drop it and run again');
-  const seedMs = await seedCrm(db, ws, userId, scale);
+  const seedMs = await seedCrm(db, ws, userId, scale, options);
   await db.query('INSERT INTO bench_seed (scale, seed_ms) VALUES ($1, $2)', [scale, JSON.stringify(seedMs)]);
   return seedMs;
 }
