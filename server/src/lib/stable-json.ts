@@ -48,8 +48,8 @@ function jsonbKeyOrder(a: string, b: string): number {
 /**
  * A value as a jsonb column gives it back once stored: as JSON would carry it (undefined
  * properties left out, undefined array items and non-finite numbers as null, dates and other
- * `toJSON` values as their JSON), with object keys in jsonb's order. A write that knows what it stored can present the
- * row without reading it back.
+ * `toJSON` values as their JSON), with object keys in jsonb's order. A write that knows what it
+ * stored can present the row without reading it back.
  * @example asJsonb({ plan: 'pro', a: 1, gone: undefined }) // { a: 1, plan: 'pro' }
  */
 export function asJsonb<T>(value: T): T {
