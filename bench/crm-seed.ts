@@ -12,6 +12,10 @@ export function crmScale(scale: number) {
 
 const CHUNK = 250_000;
 
+/** What a seed holds beyond contacts, companies and deals; the default is everything. */
+export type SeedOptions = { activities: boolean };
+export const fullSeed: SeedOptions = { activities: true };
+
 /**
  * Fills a workspace with generated CRM data entirely inside the database (INSERT … SELECT over
  * generate_series, in chunks), the way a long-lived workspace looks: companies with domains,
@@ -26,7 +30,7 @@ export async function seedCrm(
   workspaceId: string,
   ownerId: string,
   scale: number,
-  options: { activities: boolean } = { activities: true },
+  options: SeedOptions = fullSeed,
 ): Promise<Record<string, number>> {
   const n = crmScale(scale);
   const took: Record<string, number> = {};

@@ -1,6 +1,6 @@
 import type { Database } from '../server/src/db/database.ts';
 import { EXACT_TOTAL_UP_TO } from '../server/src/lib/record-list.ts';
-import { crmScale, seedCrm } from './crm-seed.ts';
+import { crmScale, fullSeed, type SeedOptions, seedCrm } from './crm-seed.ts';
 import { reusableName, withBenchNode } from './harness.ts';
 import { type Stats, stats } from './stats.ts';
 
@@ -59,7 +59,7 @@ export async function seededOnce(
   ws: string,
   userId: string,
   scale: number,
-  options: { activities: boolean } = { activities: true },
+  options: SeedOptions = fullSeed,
 ): Promise<Record<string, number>> {
   await db.exec('CREATE TABLE IF NOT EXISTS bench_seed (scale float8 PRIMARY KEY, seed_ms jsonb NOT NULL)');
   const done = await db.query<{ seed_ms: Record<string, number> }>('SELECT seed_ms FROM bench_seed WHERE scale = $1', [scale]);
