@@ -40,6 +40,9 @@ async function run(http: boolean, worker: boolean): Promise<void> {
     node.app.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
+    // A client that stopped reading (a stalled download) must not hold the shutdown: responses
+    // still in flight get five seconds, then their connections are closed.
+    setTimeout(() => node.app.server.closeAllConnections(), 5_000).unref();
     await node.stop();
     process.exit(0);
   };

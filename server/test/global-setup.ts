@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { ensureBuilt } from '../../scripts/ensure.mjs';
 import { migrate } from '../src/db/migrate.ts';
 import { PostgresDatabase } from '../src/db/pg-client.ts';
 import { PgliteDatabase } from '../src/db/pglite-client.ts';
@@ -23,8 +24,13 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-/** Migrates one database (and installs the job queue's schema) once for the whole run. */
+/**
+ * Builds the web app and the server once, before any test (the browser tests serve web/dist and
+ * `npm start` runs server/dist), then migrates one database (and installs the job queue's schema)
+ * once for the whole run.
+ */
 export default async function setup(project: TestProject) {
+  ensureBuilt();
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
     const name = `rapport_tpl_${process.pid}_${Date.now()}`;

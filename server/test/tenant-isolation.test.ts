@@ -3,8 +3,8 @@ import { ensureQueues } from '../src/jobs/queues.ts';
 import { newId } from '../src/lib/ids.ts';
 import { runBulkJob } from '../src/modules/bulk-jobs/bulk-jobs.service.ts';
 import { runImportJob } from '../src/modules/imports/imports.job.ts';
-import { uploadCsv } from '../src/modules/imports/imports.test-kit.ts';
 import { addMember, apiKeyClient, type Client, createTestApp, invitationToken, signUp, type TestApp, uniqueEmail } from './helpers.ts';
+import { uploadCsv } from './imports-kit.ts';
 
 /**
  * Two workspaces, each with the same kinds of data; every endpoint is tried with the other

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createTestApp, signUp, type TestApp } from '../../test/helpers.ts';
+import { uploadCsv } from '../../test/imports-kit.ts';
 import { runImportJob } from '../modules/imports/imports.job.ts';
-import { uploadCsv } from '../modules/imports/imports.test-kit.ts';
 import { analyzeTables, scheduleMaintenance, VACUUM_CRON, vacuumTables } from './maintenance.ts';
 import { ensureQueues } from './queues.ts';
 

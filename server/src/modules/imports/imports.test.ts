@@ -1,13 +1,13 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, type Client, crashingAfter, createTestApp, signUp, type TestApp } from '../../../test/helpers.ts';
+import { multipartBody, uploadCsv } from '../../../test/imports-kit.ts';
 import type { Database } from '../../db/database.ts';
 import { ensureQueues } from '../../jobs/queues.ts';
 import { contactsEngine } from './imports.contacts.ts';
 import { loadImportEnv, StaleBatch } from './imports.engine.ts';
 import { runImportJob } from './imports.job.ts';
 import { findImportRow, type ImportRow } from './imports.repo.ts';
-import { multipartBody, uploadCsv } from './imports.test-kit.ts';
 
 let t: TestApp;
 let owner: Client;

@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import type { Client } from '../../../test/helpers.ts';
+import type { Client } from './helpers.ts';
 
 /** A multipart/form-data body of text parts and one file, as a browser or curl would send it. */
 export function multipartBody(parts: { name: string; value: string | Buffer; filename?: string }[]): {
