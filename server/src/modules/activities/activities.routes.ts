@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
-import { ifMatchVersion, inWorkspace, principalOf, setEtag } from '../../http/route-kit.ts';
+import { ifMatchVersion, inWorkspace, principalOf, readInWorkspace, setEtag } from '../../http/route-kit.ts';
 import { idParams, recordGetQuery, recordSearchBody } from '../../http/schemas.ts';
 import { project } from '../../lib/projection.ts';
 import { parseSortParam } from '../../lib/record-list.ts';
@@ -40,7 +40,7 @@ export function activityRoutes(deps: Deps): FastifyPluginAsyncZod {
       { schema: { tags, summary: 'List activities', querystring: activityListQuery, response: { 200: page } } },
       async (request) => {
         const q = request.query;
-        const res = await inWorkspace(deps.db, request, (ctx) =>
+        const res = await readInWorkspace(deps.db, request, (ctx) =>
           searchActivities(ctx, { filterGroups: [], sort: parseSortParam(q.sort), limit: q.limit, cursor: q.cursor, q: q.q }),
         );
         return { data: res.rows.map((a) => project(view(a), q.fields)), nextCursor: res.nextCursor, total: res.total ?? 0 };
@@ -59,7 +59,7 @@ export function activityRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const b = request.body;
-        const res = await inWorkspace(deps.db, request, (ctx) => searchActivities(ctx, b));
+        const res = await readInWorkspace(deps.db, request, (ctx) => searchActivities(ctx, b));
         const fields = b.fields?.join(',');
         return { data: res.rows.map((a) => project(view(a), fields)), nextCursor: res.nextCursor, total: res.total ?? 0 };
       },
@@ -103,7 +103,7 @@ export function activityRoutes(deps: Deps): FastifyPluginAsyncZod {
       '/activities/:id',
       { schema: { tags, summary: 'Get an activity', params: idParams, querystring: recordGetQuery, response: { 200: activitySchema } } },
       async (request, reply) => {
-        const a = await inWorkspace(deps.db, request, (ctx) => getActivity(ctx, request.params.id));
+        const a = await readInWorkspace(deps.db, request, (ctx) => getActivity(ctx, request.params.id));
         setEtag(reply, a.row.version);
         return project(view(a), request.query.fields);
       },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
-import { ifMatchVersion, inWorkspace, setEtag } from '../../http/route-kit.ts';
+import { ifMatchVersion, inWorkspace, readInWorkspace, setEtag } from '../../http/route-kit.ts';
 import { idParams, pageQuery, recordGetQuery, recordSearchBody, totalIsExactField } from '../../http/schemas.ts';
 import { summariseBatch } from '../../lib/batch.ts';
 import { project } from '../../lib/projection.ts';
@@ -50,7 +50,7 @@ export function companyRoutes(deps: Deps): FastifyPluginAsyncZod {
       { schema: { tags, summary: 'List companies', querystring: listQuery, response: { 200: page } } },
       async (request) => {
         const q = request.query;
-        const res = await inWorkspace(deps.db, request, (ctx) =>
+        const res = await readInWorkspace(deps.db, request, (ctx) =>
           searchCompanies(ctx, { filterGroups: [], sort: parseSortParam(q.sort), limit: q.limit, cursor: q.cursor, q: q.q }),
         );
         return {
@@ -74,7 +74,7 @@ export function companyRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const b = request.body;
-        const res = await inWorkspace(deps.db, request, (ctx) => searchCompanies(ctx, b));
+        const res = await readInWorkspace(deps.db, request, (ctx) => searchCompanies(ctx, b));
         const fields = b.fields?.join(',');
         return {
           data: res.rows.map((r) => project(companyView(r), fields)),
@@ -144,7 +144,7 @@ export function companyRoutes(deps: Deps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const row = await inWorkspace(deps.db, request, (ctx) => getCompany(ctx, request.params.id));
+        const row = await readInWorkspace(deps.db, request, (ctx) => getCompany(ctx, request.params.id));
         setEtag(reply, row.version);
         return project(companyView(row), request.query.fields);
       },
@@ -203,7 +203,7 @@ export function companyRoutes(deps: Deps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const res = await inWorkspace(deps.db, request, (ctx) =>
+        const res = await readInWorkspace(deps.db, request, (ctx) =>
           listCompanyContacts(ctx, { companyId: request.params.id, ...request.query }),
         );
         return { data: res.rows.map(companyContactView), nextCursor: res.nextCursor, total: res.total };
@@ -222,7 +222,9 @@ export function companyRoutes(deps: Deps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const res = await inWorkspace(deps.db, request, (ctx) => listCompanyDeals(ctx, { companyId: request.params.id, ...request.query }));
+        const res = await readInWorkspace(deps.db, request, (ctx) =>
+          listCompanyDeals(ctx, { companyId: request.params.id, ...request.query }),
+        );
         return { data: res.rows.map(companyDealView), nextCursor: res.nextCursor, total: res.total };
       },
     );

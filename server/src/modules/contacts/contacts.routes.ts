@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
-import { ifMatchVersion, inWorkspace, setEtag } from '../../http/route-kit.ts';
+import { ifMatchVersion, inWorkspace, readInWorkspace, setEtag } from '../../http/route-kit.ts';
 import { idParams, recordGetQuery, recordSearchBody, totalIsExactField } from '../../http/schemas.ts';
 import { project } from '../../lib/projection.ts';
 import { parseSortParam } from '../../lib/record-list.ts';
@@ -31,7 +31,7 @@ export function contactRoutes(deps: Deps): FastifyPluginAsyncZod {
       { schema: { tags, summary: 'List contacts', querystring: listQuery, response: { 200: page } } },
       async (request) => {
         const q = request.query;
-        return inWorkspace(deps.db, request, async (ctx) => {
+        return readInWorkspace(deps.db, request, async (ctx) => {
           const res = await searchContacts(ctx, {
             filterGroups: [],
             sort: parseSortParam(q.sort),
@@ -62,7 +62,7 @@ export function contactRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const b = request.body;
-        return inWorkspace(deps.db, request, async (ctx) => {
+        return readInWorkspace(deps.db, request, async (ctx) => {
           const res = await searchContacts(ctx, b);
           const views = await contactViews(ctx, res.rows);
           const fields = b.fields?.join(',');
@@ -151,7 +151,7 @@ export function contactRoutes(deps: Deps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const { row, view } = await inWorkspace(deps.db, request, async (ctx) => {
+        const { row, view } = await readInWorkspace(deps.db, request, async (ctx) => {
           const row = await getContact(ctx, request.params.id);
           return { row, view: await presentContact(ctx, row) };
         });

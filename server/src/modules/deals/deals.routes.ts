@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import type { Deps } from '../../deps.ts';
-import { ifMatchVersion, inWorkspace, setEtag } from '../../http/route-kit.ts';
+import { ifMatchVersion, inWorkspace, readInWorkspace, setEtag } from '../../http/route-kit.ts';
 import { idParams, recordGetQuery, recordSearchBody, totalIsExactField } from '../../http/schemas.ts';
 import { project } from '../../lib/projection.ts';
 import { parseSortParam } from '../../lib/record-list.ts';
@@ -32,7 +32,7 @@ export function dealRoutes(deps: Deps): FastifyPluginAsyncZod {
 
     app.get('/deals', { schema: { tags, summary: 'List deals', querystring: listQuery, response: { 200: page } } }, async (request) => {
       const q = request.query;
-      return inWorkspace(deps.db, request, async (ctx) => {
+      return readInWorkspace(deps.db, request, async (ctx) => {
         const res = await searchDeals(ctx, { filterGroups: [], sort: parseSortParam(q.sort), limit: q.limit, cursor: q.cursor, q: q.q });
         const views = await dealViews(ctx, res.rows);
         return {
@@ -56,7 +56,7 @@ export function dealRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const b = request.body;
-        return inWorkspace(deps.db, request, async (ctx) => {
+        return readInWorkspace(deps.db, request, async (ctx) => {
           const res = await searchDeals(ctx, b);
           const views = await dealViews(ctx, res.rows);
           const fields = b.fields?.join(',');
@@ -213,7 +213,7 @@ export function dealRoutes(deps: Deps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const rows = await inWorkspace(deps.db, request, (ctx) => dealStageHistory(ctx, request.params.id));
+        const rows = await readInWorkspace(deps.db, request, (ctx) => dealStageHistory(ctx, request.params.id));
         return { data: rows.map(stageStayView) };
       },
     );

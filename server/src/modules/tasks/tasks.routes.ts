@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
-import { ifMatchVersion, inWorkspace, setEtag } from '../../http/route-kit.ts';
+import { ifMatchVersion, inWorkspace, readInWorkspace, setEtag } from '../../http/route-kit.ts';
 import { idParams, recordGetQuery, recordSearchBody } from '../../http/schemas.ts';
 import { project } from '../../lib/projection.ts';
 import { parseSortParam } from '../../lib/record-list.ts';
@@ -18,7 +18,7 @@ export function taskRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/tasks', { schema: { tags, summary: 'List tasks', querystring: taskListQuery, response: { 200: page } } }, async (request) => {
       const q = request.query;
-      const res = await inWorkspace(deps.db, request, (ctx) =>
+      const res = await readInWorkspace(deps.db, request, (ctx) =>
         searchTasks(ctx, { filterGroups: [], sort: parseSortParam(q.sort), limit: q.limit, cursor: q.cursor, q: q.q }),
       );
       return { data: res.rows.map((r) => project(taskView(r), q.fields)), nextCursor: res.nextCursor, total: res.total ?? 0 };
@@ -36,7 +36,7 @@ export function taskRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const b = request.body;
-        const res = await inWorkspace(deps.db, request, (ctx) => searchTasks(ctx, b));
+        const res = await readInWorkspace(deps.db, request, (ctx) => searchTasks(ctx, b));
         const fields = b.fields?.join(',');
         return { data: res.rows.map((r) => project(taskView(r), fields)), nextCursor: res.nextCursor, total: res.total ?? 0 };
       },
@@ -53,7 +53,7 @@ export function taskRoutes(deps: Deps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const res = await inWorkspace(deps.db, request, (ctx) => myTasks(ctx, request.query));
+        const res = await readInWorkspace(deps.db, request, (ctx) => myTasks(ctx, request.query));
         return { data: res.rows.map(taskView), nextCursor: res.nextCursor };
       },
     );

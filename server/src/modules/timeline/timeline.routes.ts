@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.ts';
-import { inWorkspace } from '../../http/route-kit.ts';
+import { readInWorkspace } from '../../http/route-kit.ts';
 import { idParams } from '../../http/schemas.ts';
 import { timelinePageSchema, timelineQuery } from './timeline.schema.ts';
 import { readTimeline } from './timeline.service.ts';
@@ -32,7 +32,7 @@ export function timelineRoutes(deps: Deps): FastifyPluginAsyncZod {
           },
         },
         async (request) =>
-          inWorkspace(deps.db, request, (ctx) =>
+          readInWorkspace(deps.db, request, (ctx) =>
             readTimeline(ctx, { target: { recordType: source.recordType, recordId: request.params.id }, ...request.query }),
           ),
       );
