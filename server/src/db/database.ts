@@ -4,10 +4,20 @@ export type Row = Record<string, unknown>;
 /** What one statement returned. */
 export type QueryResult<T> = { rows: T[]; rowCount: number };
 
+/** How one statement is run. */
+export type QueryOptions = {
+  /**
+   * Keep the statement prepared on the connection, so later runs skip parsing and planning (a
+   * plan may become generic after five runs). For short, hot reads by key, whose best plan does
+   * not depend on the values; not for searches and filtered lists.
+   */
+  prepare?: boolean;
+};
+
 /** Anything SQL can be sent to: the database itself or an open transaction. */
 export interface Queryable {
   /** Runs one parameterised statement. */
-  query<T = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+  query<T = Row>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<T>>;
   /** Runs a parameterless script of one or more statements; returns the rows of all of them. */
   exec(text: string): Promise<Row[]>;
 }

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { type Database, DatabaseError, type Queryable, type QueryResult, type Row } from './database.ts';
+import { type Database, DatabaseError, type Queryable, type QueryOptions, type QueryResult, type Row } from './database.ts';
 
 // bigint columns (counts, sums) come back as JavaScript numbers, as they do from PGlite.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -11,11 +12,25 @@ function wrapError(err: unknown): never {
   throw new DatabaseError(e.message ?? String(err), e.code, e.detail, e.constraint);
 }
 
+const statementNames = new Map<string, string>();
+
+/** The name a prepared statement has on every connection: derived from its text. */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `rapport_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 function queryable(client: pg.Pool | pg.PoolClient): Queryable {
   return {
-    async query<T = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+    async query<T = Row>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<T>> {
       try {
-        const res = await client.query(text, params as unknown[] | undefined);
+        const values = params as unknown[] | undefined;
+        // node-postgres prepares a named statement once per connection and reuses it after.
+        const res = await (options?.prepare ? client.query({ name: statementName(text), text, values }) : client.query(text, values));
         return { rows: res.rows as T[], rowCount: res.rowCount ?? res.rows.length };
       } catch (err) {
         wrapError(err);
@@ -49,8 +64,8 @@ export class PostgresDatabase implements Database {
     this.direct = queryable(this.pool);
   }
 
-  query<T = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
-    return this.direct.query<T>(text, params);
+  query<T = Row>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<T>> {
+    return this.direct.query<T>(text, params, options);
   }
 
   exec(text: string): Promise<Row[]> {

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { type Database, DatabaseError, type Queryable, type QueryResult, type Row } from './database.ts';
+import { type Database, DatabaseError, type Queryable, type QueryOptions, type QueryResult, type Row } from './database.ts';
 
 type Reply = {
   id: number;
@@ -100,8 +100,8 @@ export class PgliteDatabase implements Database {
     return reply;
   }
 
-  private async send<T>(sql: string, params: readonly unknown[] | undefined): Promise<QueryResult<T>> {
-    const reply = await this.call({ op: 'query', sql, params: params ?? [] });
+  private async send<T>(sql: string, params: readonly unknown[] | undefined, options?: QueryOptions): Promise<QueryResult<T>> {
+    const reply = await this.call({ op: 'query', sql, params: params ?? [], prepare: options?.prepare === true });
     return { rows: (reply.rows ?? []) as T[], rowCount: reply.rowCount ?? 0 };
   }
 
@@ -109,10 +109,10 @@ export class PgliteDatabase implements Database {
     return (await this.call({ op: 'exec', sql, inTx })).rows ?? [];
   }
 
-  async query<T = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+  async query<T = Row>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<T>> {
     const release = await this.lock.acquire();
     try {
-      const result = await this.send<T>(text, params);
+      const result = await this.send<T>(text, params, options);
       await this.checkpointIfDue();
       return result;
     } finally {
@@ -159,9 +159,9 @@ export class PgliteDatabase implements Database {
     const release = await this.lock.acquire();
     let open = true;
     const tx: Queryable = {
-      query: <R = Row>(text: string, params?: readonly unknown[]) => {
+      query: <R = Row>(text: string, params?: readonly unknown[], options?: QueryOptions) => {
         if (!open) throw new Error('Query on a finished transaction');
-        return this.send<R>(text, params);
+        return this.send<R>(text, params, options);
       },
       exec: (text: string) => {
         if (!open) throw new Error('Query on a finished transaction');

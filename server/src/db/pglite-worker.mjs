@@ -3,8 +3,9 @@
 // (pglite-client.ts) holds a lock while a transaction is open, so no other statement can slip
 // into it.
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, parse, protocol } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import pgUtils from 'pg/lib/utils.js';
 
 const { dataDir, loadDataDir, workMem } = workerData;
 
@@ -18,6 +19,47 @@ async function open() {
   await db.waitReady;
   await db.exec(`SET work_mem = '${workMem}'`);
   return db;
+}
+
+function concat(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+// Statements kept prepared (`prepare`), by text: the name each was prepared under.
+const prepared = new Map();
+let statements = 0;
+
+/**
+ * One parameterised statement in a single trip into the database: Parse, Bind, Describe, Execute
+ * and Sync sent together, the parameters as text of unstated type (the server infers each from
+ * the statement), exactly as node-postgres sends them to a PostgreSQL server. PGlite's own
+ * `query` takes six trips, the first two to learn the parameter types. A statement to `prepare`
+ * is parsed under a name the first time and only bound and executed after, as node-postgres does
+ * with a named statement; if that first run fails, the name is not kept (the next run prepares
+ * the statement again under a new one).
+ */
+async function runQuery(text, params, prepare) {
+  const { serialize } = protocol;
+  let name = prepare ? prepared.get(text) : undefined;
+  const parsing = !name;
+  const parts = [];
+  if (prepare && !name) name = `rapport_${++statements}`;
+  if (parsing) parts.push(serialize.parse({ name: name ?? '', text }));
+  parts.push(
+    serialize.bind({ statement: name ?? '', values: params.map((v) => pgUtils.prepareValue(v)) }),
+    serialize.describe({ type: 'P' }),
+    serialize.execute({}),
+    serialize.sync(),
+  );
+  const { messages } = await db.execProtocol(concat(parts));
+  if (name) prepared.set(text, name);
+  return parse.parseResults(messages, db.parsers)[0] ?? { rows: [], affectedRows: 0 };
 }
 
 function serializeError(err) {
@@ -42,7 +84,7 @@ async function handle(msg) {
       db = await open();
       parentPort.postMessage({ id: msg.id, ok: true });
     } else if (msg.op === 'query') {
-      const res = await db.query(msg.sql, msg.params ?? []);
+      const res = await runQuery(msg.sql, msg.params ?? [], msg.prepare === true);
       parentPort.postMessage({ id: msg.id, ok: true, rows: res.rows, rowCount: res.affectedRows || res.rows.length });
     } else if (msg.op === 'exec') {
       try {

@@ -89,10 +89,12 @@ async function chooseWorkspace(db: Database, request: FastifyRequest, auth: Auth
     ? await db.query<{ workspace_id: string; role: Role }>(
         'SELECT workspace_id, role FROM memberships WHERE user_id = $1 AND workspace_id = $2',
         [auth.userId, wanted],
+        { prepare: true },
       )
     : await db.query<{ workspace_id: string; role: Role }>(
         'SELECT workspace_id, role FROM memberships WHERE user_id = $1 ORDER BY created_at, id LIMIT 1',
         [auth.userId],
+        { prepare: true },
       );
   const row = res.rows[0];
   if (!row) throw new AppError('not_found', wanted ? 'Workspace not found' : 'You are not a member of any workspace');

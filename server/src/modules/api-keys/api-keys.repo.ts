@@ -23,6 +23,7 @@ export async function findApiKeyWithRole(db: Queryable, keyHash: string): Promis
      FROM api_keys k LEFT JOIN memberships m ON m.workspace_id = k.workspace_id AND m.user_id = k.created_by
      WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
     [keyHash],
+    { prepare: true },
   );
   return res.rows[0];
 }

@@ -79,6 +79,7 @@ export async function findLiveSession(db: Queryable, tokenHash: string): Promise
     `SELECT id, user_id, csrf_token, last_seen_at, expires_at FROM sessions
      WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()`,
     [tokenHash],
+    { prepare: true },
   );
   return res.rows[0];
 }

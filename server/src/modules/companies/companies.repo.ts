@@ -76,10 +76,13 @@ export async function updateCompanyRow(
 
 /** A company by id, including deleted and merged-away ones (callers decide what those mean). */
 export async function findCompanyRow(db: Queryable, workspaceId: string, id: string): Promise<CompanyRow | undefined> {
-  const res = await db.query<CompanyRow>(`SELECT ${companySelect} FROM companies co WHERE co.workspace_id = $1 AND co.id = $2`, [
-    workspaceId,
-    id,
-  ]);
+  const res = await db.query<CompanyRow>(
+    `SELECT ${companySelect} FROM companies co WHERE co.workspace_id = $1 AND co.id = $2`,
+    [workspaceId, id],
+    {
+      prepare: true,
+    },
+  );
   return res.rows[0];
 }
 

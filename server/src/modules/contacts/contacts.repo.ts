@@ -173,6 +173,7 @@ export async function findContactRowWithLinks(db: Queryable, workspaceId: string
   const res = await db.query<ContactRow & { company_links: CompanyLinkRow[] }>(
     `SELECT ${contactSelect}, ${companyLinksJson} AS company_links FROM contacts c WHERE c.workspace_id = $1 AND c.id = $2`,
     [workspaceId, id],
+    { prepare: true },
   );
   const found = res.rows[0];
   if (!found) return undefined;

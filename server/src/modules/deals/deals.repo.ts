@@ -103,7 +103,9 @@ export async function updateDealRows(db: Queryable, workspaceId: string, rows: D
 
 /** A deal by id, including deleted ones (callers decide what those mean). */
 export async function findDealRow(db: Queryable, workspaceId: string, id: string): Promise<DealRow | undefined> {
-  const res = await db.query<DealRow>(`SELECT ${dealSelect} FROM deals d WHERE d.workspace_id = $1 AND d.id = $2`, [workspaceId, id]);
+  const res = await db.query<DealRow>(`SELECT ${dealSelect} FROM deals d WHERE d.workspace_id = $1 AND d.id = $2`, [workspaceId, id], {
+    prepare: true,
+  });
   return res.rows[0];
 }
 

@@ -121,7 +121,9 @@ export async function timelinePage(
       WHERE workspace_id = $1 AND id = ${params.add(page.stateOf.recordId)}`;
     sql = withActivities(`(${state}) s LEFT JOIN LATERAL (${entries}) e ON NOT s.deleted AND s.merged_into IS NULL`, true);
   } else sql = withActivities(`(${entries}) e`, false);
-  const res = await db.query<PageRow>(sql, params.values);
+  // A contact's or deal's page reads by key whatever the record: its plan is kept. A company's
+  // roll-up reads a list of records of varying length and is planned for each.
+  const res = await db.query<PageRow>(sql, params.values, { prepare: targets.length === 1 });
   const first = res.rows[0];
   if (page.stateOf && !first) return undefined;
   const state = first && page.stateOf ? { deleted: first.state_deleted, mergedInto: first.state_merged_into } : undefined;
