@@ -7,7 +7,7 @@ import { recordWrite } from '../../lib/audit.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Role } from '../../policies.ts';
-import { type ImportEngine, type ImportEnv, keyHash, loadImportEnv, StaleBatch, tallyPlan } from './imports.engine.ts';
+import { type ImportEngine, type ImportEnv, keyHash, LastRowIndex, loadImportEnv, StaleBatch, tallyPlan } from './imports.engine.ts';
 import { importEngines } from './imports.engines.ts';
 import { type CsvRecord, csvRecords, decodeChunks } from './imports.parse.ts';
 import {
@@ -132,7 +132,7 @@ async function stillMine(tx: Queryable, row: ImportRow, runnerId: string, status
  */
 export async function indexKeys(db: Queryable, row: ImportRow, engine: ImportEngine, env: ImportEnv): Promise<void> {
   if (env.upsertKey === 'none') return;
-  const last = new Map<number, number>();
+  const last = new LastRowIndex();
   const text = decodeChunks(fileChunks(db, row.workspace_id, row.id, row.chunk_count), row.encoding);
   for await (const r of csvRecords(text, row.delimiter)) {
     if (r.row === 0) continue;
