@@ -1,7 +1,11 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { loadConfig } from '../server/src/config.ts';
 import type { Database } from '../server/src/db/database.ts';
@@ -45,6 +49,30 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<boolean> 
   }
 }
 
+/** The URL of the database `name` on the server of `adminUrl`. */
+export function benchDatabaseUrl(adminUrl: string, name: string): string {
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Drops the PostgreSQL database `name`, sessions and all. */
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Removes a database kept with `reuse`: the PostgreSQL database, or the PGlite folder. */
+export async function removeBenchDatabase(backend: 'pglite' | 'postgres', adminUrl: string, name: string): Promise<void> {
+  if (backend === 'postgres') await dropDatabase(adminUrl, name);
+  else rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+}
+
 /** Signs the bench owner up, or in when a kept database already has them; returns the session. */
 async function signIn(base: string): Promise<{ cookie: string; csrfToken: string; workspaceId: string; userId: string }> {
   const credentials = { email: 'bench@example.com', password: 'benchmark password' };
@@ -64,6 +92,86 @@ async function signIn(base: string): Promise<{ cookie: string; csrfToken: string
   const s = (await res.json()) as { csrfToken: string; workspace: { id: string }; user: { id: string } };
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
   return { cookie, csrfToken: s.csrfToken, workspaceId: s.workspace.id, userId: s.user.id };
+}
+
+/** The bench owner's session (signed up or in) and a new API key of theirs, on the node at `base`. */
+export async function benchSession(base: string): Promise<{ key: string; cookie: string; workspaceId: string; userId: string }> {
+  const s = await signIn(base);
+  const keyRes = await fetch(`${base}/api/v1/api-keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrfToken },
+    body: JSON.stringify({ name: 'bench' }),
+  });
+  if (keyRes.status !== 201) throw new Error(`bench API key answered ${keyRes.status}`);
+  const key = ((await keyRes.json()) as { key: string }).key;
+  return { key, cookie: s.cookie, workspaceId: s.workspaceId, userId: s.userId };
+}
+
+/** A Rapport server running as its own process, from the build `npm start` runs. */
+export type ServerProcess = {
+  base: string;
+  pid: number;
+  /** The process's resident memory now and its peak so far (MB), from /proc. */
+  memory(): { rssMb: number; peakMb: number };
+  stop(): Promise<void>;
+};
+
+/** A port nobody listens on now. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as net.AddressInfo).port;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/**
+ * Starts `rapport serve` (server/dist, as `npm start` runs it) in a process of its own, on the
+ * PostgreSQL database at `databaseUrl` or the PGlite folder `dataDir`, and waits until it answers.
+ * Its memory is then its own, apart from the benchmark driving it.
+ */
+export async function startServerProcess(where: { databaseUrl: string } | { dataDir: string }): Promise<ServerProcess> {
+  const port = await freePort();
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    NODE_ENV: 'production',
+  };
+  delete env.DATABASE_URL;
+  if ('databaseUrl' in where) env.DATABASE_URL = where.databaseUrl;
+  else env.RAPPORT_DATA_DIR = where.dataDir;
+  const main = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'server', 'dist', 'main.js');
+  const child = spawn(process.execPath, [main, 'serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = once(child, 'exit');
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`rapport serve exited with ${child.exitCode} before answering`);
+    const up = await fetch(`${base}/api/v1/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    if (i > 1200) throw new Error('rapport serve did not answer within two minutes');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const status = (field: string) => {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+    return Math.round(Number(m?.[1] ?? 0) / 1024);
+  };
+  return {
+    base,
+    pid: child.pid as number,
+    memory: () => ({ rssMb: status('VmRSS'), peakMb: status('VmHWM') }),
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /**
@@ -88,9 +196,7 @@ export async function withBenchNode<T>(
     const name = options.reuse ?? `rapport_bench_${randomBytes(4).toString('hex')}`;
     reused = await ensureDatabase(adminUrl, name);
     if (!options.reuse) dropName = name;
-    const u = new URL(adminUrl);
-    u.pathname = `/${name}`;
-    url = u.toString();
+    url = benchDatabaseUrl(adminUrl, name);
     db = new PostgresDatabase(url, '64MB', 10);
   } else {
     reused = options.reuse !== undefined && existsSync(path.join(dir, 'data'));
@@ -101,23 +207,11 @@ export async function withBenchNode<T>(
   const raw = url ? new PostgresDatabase(url, '64MB', 4) : db;
   try {
     const base = (node.url ?? '').replace('0.0.0.0', '127.0.0.1');
-    const s = await signIn(base);
-    const keyRes = await fetch(`${base}/api/v1/api-keys`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrfToken },
-      body: JSON.stringify({ name: 'bench' }),
-    });
-    const key = ((await keyRes.json()) as { key: string }).key;
-    return await fn({ node, db, base, key, workspaceId: s.workspaceId, userId: s.userId, raw, cookie: s.cookie, reused });
+    return await fn({ node, db, base, ...(await benchSession(base)), raw, reused });
   } finally {
     if (raw !== db) await raw.close();
     await node.stop();
     if (!options.reuse) rmSync(dir, { recursive: true, force: true });
-    if (dropName) {
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${dropName} WITH (FORCE)`);
-      await admin.end();
-    }
+    if (dropName) await dropDatabase(adminUrl, dropName);
   }
 }
