@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +11,7 @@ import type { Database } from '../server/src/db/database.ts';
 import { PostgresDatabase } from '../server/src/db/pg-client.ts';
 import { PgliteDatabase } from '../server/src/db/pglite-client.ts';
 import { type RunningNode, startNode } from '../server/src/server.ts';
+import { freePort } from '../server/test/ports.ts';
 
 /** A running Rapport node on a fresh database, with a signed-up owner and an API key. */
 export type BenchNode = {
@@ -110,22 +110,10 @@ export async function benchSession(base: string): Promise<{ key: string; cookie:
 /** A Rapport server running as its own process, from the build `npm start` runs. */
 export type ServerProcess = {
   base: string;
-  pid: number;
   /** The process's resident memory now and its peak so far (MB), from /proc. */
   memory(): { rssMb: number; peakMb: number };
   stop(): Promise<void>;
 };
-
-/** A port nobody listens on now. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as net.AddressInfo).port;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /**
  * Starts `rapport serve` (server/dist, as `npm start` runs it) in a process of its own, on the
@@ -165,7 +153,6 @@ export async function startServerProcess(where: { databaseUrl: string } | { data
   };
   return {
     base,
-    pid: child.pid as number,
     memory: () => ({ rssMb: status('VmRSS'), peakMb: status('VmHWM') }),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
 import { PostgresDatabase } from '../src/db/pg-client.ts';
 import { PgliteDatabase } from '../src/db/pglite-client.ts';
+import { freePort } from './ports.ts';
 
 /**
  * The outbox and job queue across a crash: a real `rapport serve` process is killed with
@@ -69,16 +69,6 @@ async function signUpWithKey(base: string, email: string): Promise<Record<string
   const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0] as string;
   const key = await api(base, 'POST', '/api/v1/api-keys', { name: 'crash' }, { cookie, 'x-csrf-token': String(signup.json.csrfToken) });
   return { authorization: `Bearer ${String(key.json.key)}` };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 type Node = { child: ChildProcess; journaled: () => number; exited: Promise<number | null> };

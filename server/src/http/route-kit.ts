@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Principal } from '../policies.ts';
 
@@ -11,10 +11,16 @@ export function principalOf(request: FastifyRequest): Principal & { workspaceId:
   return { role: auth.role, actor: auth.actor, workspaceId: auth.workspaceId };
 }
 
+/** The context of a domain function run for `request` through `tx`. */
+function ctxOf(request: FastifyRequest, tx: Queryable): Ctx {
+  const p = principalOf(request);
+  return { workspaceId: p.workspaceId, actor: p.actor, role: p.role, tx, requestId: String(request.id) };
+}
+
 /** Runs a domain function in one transaction with the request's workspace, actor and role. */
 export function inWorkspace<T>(db: Database, request: FastifyRequest, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
-  const p = principalOf(request);
-  return db.transaction((tx) => fn({ workspaceId: p.workspaceId, actor: p.actor, role: p.role, tx, requestId: String(request.id) }));
+  const ctx = ctxOf(request, db);
+  return db.transaction((tx) => fn({ ...ctx, tx }));
 }
 
 /**
@@ -24,8 +30,7 @@ export function inWorkspace<T>(db: Database, request: FastifyRequest, fn: (ctx: 
  * that writes, takes locks or sets transaction-local settings: those need `inWorkspace`.
  */
 export function readInWorkspace<T>(db: Database, request: FastifyRequest, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
-  const p = principalOf(request);
-  return fn({ workspaceId: p.workspaceId, actor: p.actor, role: p.role, tx: db, requestId: String(request.id) });
+  return fn(ctxOf(request, db));
 }
 
 /** Sets the ETag of a versioned resource. */
