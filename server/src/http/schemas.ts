@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { filterGroupsSchema } from '../lib/filters.ts';
+import { uuid } from '../lib/ids.ts';
 import { fieldsParam } from '../lib/projection.ts';
 import { sortSchema } from '../lib/record-list.ts';
 
 /** `{id}` path parameter: a record id. */
-export const idParams = z.object({ id: z.uuid('Not a valid id') }).strict();
+export const idParams = z.object({ id: uuid('Not a valid id') }).strict();
 
 /** `limit` and `cursor` of every keyset-paginated list. */
 export const pageQuery = z

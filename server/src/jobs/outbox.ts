@@ -2,18 +2,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Queryable } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
+import { uuid } from '../lib/ids.ts';
 import type { Queue } from './queue.ts';
 
 /** A domain event as consumers receive it. */
 export const domainEventSchema = z.object({
-  id: z.uuid(),
-  workspaceId: z.uuid(),
+  id: uuid(),
+  workspaceId: uuid(),
   type: z.string(),
   recordType: z.string(),
-  recordId: z.uuid(),
+  recordId: uuid(),
   payload: z.record(z.string(), z.unknown()),
   actorType: z.string(),
-  actorId: z.uuid().nullable(),
+  actorId: uuid().nullable(),
   createdAt: z.string(),
 });
 export type DomainEvent = z.infer<typeof domainEventSchema>;

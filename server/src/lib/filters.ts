@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError, type FieldError } from './errors.ts';
+import { uuid } from './ids.ts';
 import { escapeLike, type SqlParams } from './sql-params.ts';
 
 /** The operators of the filter language, as HubSpot and Pipedrive users know them. */
@@ -118,7 +119,7 @@ function checkValue(def: FieldDef, value: unknown, where: string, errs: FilterEr
       if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
       break;
     case 'id':
-      if (typeof value === 'string' && z.uuid().safeParse(value).success) return value;
+      if (typeof value === 'string' && uuid().safeParse(value).success) return value;
       break;
     case 'enum':
       if (typeof value === 'string' && def.options?.includes(value)) return value;

@@ -1,4 +1,5 @@
 import { v7 as uuidv7, validate, version } from 'uuid';
+import { z } from 'zod';
 
 /** A new time-ordered id (UUIDv7) for any record. */
 export function newId(): string {
@@ -20,4 +21,12 @@ export function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
     else out.set(k, [row]);
   }
   return out;
+}
+
+/**
+ * A UUID in a request, lower-cased: ids are compared as text in places (a member's id, a
+ * record's owner), and a client may send them in capitals, which PostgreSQL accepts as the same id.
+ */
+export function uuid(message?: string) {
+  return z.uuid(message).toLowerCase();
 }

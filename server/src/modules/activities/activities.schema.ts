@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { recordListQuery } from '../../http/schemas.ts';
+import { uuid } from '../../lib/ids.ts';
 
 export const activityKinds = ['note', 'call', 'email', 'meeting', 'form_submission'] as const;
 export type ActivityKind = (typeof activityKinds)[number];
@@ -9,7 +10,7 @@ export const linkRecordTypes = ['contact', 'company', 'deal'] as const;
 
 /** A record an activity is linked to. */
 export const activityLinkSchema = z
-  .object({ recordType: z.enum(linkRecordTypes), recordId: z.uuid() })
+  .object({ recordType: z.enum(linkRecordTypes), recordId: uuid() })
   .strict()
   .meta({ id: 'ActivityLink' });
 export type ActivityLink = z.infer<typeof activityLinkSchema>;
@@ -38,7 +39,7 @@ const emailFields = z
   .strict();
 
 const attendeeSchema = z
-  .object({ email: z.string().max(320), name: z.string().trim().max(200).nullish(), contactId: z.uuid().nullish() })
+  .object({ email: z.string().max(320), name: z.string().trim().max(200).nullish(), contactId: uuid().nullish() })
   .strict();
 
 const meetingFields = z
@@ -56,7 +57,7 @@ const writeFields = {
   subject: z.string().trim().max(500).nullable(),
   body: z.string().max(100_000).nullable().describe('Markdown for notes (rendered to sanitised HTML); the notes of a call; an email body'),
   occurredAt: z.iso.datetime({ offset: true }).describe('When it happened; defaults to now (for meetings, their start)'),
-  ownerId: z.uuid().nullable(),
+  ownerId: uuid().nullable(),
   links: z.array(activityLinkSchema).min(1).max(100).describe('The contacts, companies and deals it is about; at least one'),
   call: callFields.describe('Calls only'),
   email: emailFields.describe('Logged emails only'),
@@ -79,9 +80,9 @@ export type ActivityUpdate = z.infer<typeof activityUpdateSchema>;
 /** What a form submission activity records beside its subject and body. */
 export const formSubmissionDetailsSchema = z
   .object({
-    formId: z.uuid(),
+    formId: uuid(),
     formName: z.string(),
-    submissionId: z.uuid(),
+    submissionId: uuid(),
     pageUrl: z.string().nullable(),
     referrer: z.string().nullable(),
     utm: z.record(z.string(), z.string()),
@@ -94,13 +95,13 @@ export type FormSubmissionDetails = z.infer<typeof formSubmissionDetailsSchema>;
 /** An activity as the API shows it. */
 export const activitySchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     kind: z.enum(activityKinds),
     subject: z.string().nullable(),
     body: z.string().nullable(),
     bodyHtml: z.string().nullable().describe('Notes only: the body rendered from Markdown and sanitised'),
     occurredAt: z.iso.datetime(),
-    ownerId: z.uuid().nullable(),
+    ownerId: uuid().nullable(),
     links: z.array(activityLinkSchema),
     call: z
       .object({
@@ -115,7 +116,7 @@ export const activitySchema = z
         startAt: z.iso.datetime().nullable(),
         endAt: z.iso.datetime().nullable(),
         location: z.string().nullable(),
-        attendees: z.array(z.object({ email: z.string(), name: z.string().nullable(), contactId: z.uuid().nullable() })),
+        attendees: z.array(z.object({ email: z.string(), name: z.string().nullable(), contactId: uuid().nullable() })),
       })
       .nullable(),
     formSubmission: formSubmissionDetailsSchema.nullable().describe('Form submissions only: the form, page, UTM parameters and values'),

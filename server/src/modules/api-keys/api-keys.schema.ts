@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { uuid } from '../../lib/ids.ts';
 
 export const apiKeySchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     name: z.string(),
     prefix: z.string().describe('The first characters of the key, to recognise it'),
     scope: z.enum(['read', 'read_write']),
-    createdBy: z.uuid(),
+    createdBy: uuid(),
     createdAt: z.iso.datetime(),
     lastUsedAt: z.iso.datetime().nullable(),
     revokedAt: z.iso.datetime().nullable(),

@@ -4,16 +4,17 @@ import type { Deps } from '../../deps.ts';
 import { inWorkspace } from '../../http/route-kit.ts';
 import { pageOf } from '../../http/schemas.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
+import { uuid } from '../../lib/ids.ts';
 import { authorize } from '../../policies.ts';
 
 const changeSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     recordType: z.string(),
-    recordId: z.uuid(),
+    recordId: uuid(),
     action: z.string(),
     actorType: z.string(),
-    actorId: z.uuid().nullable(),
+    actorId: uuid().nullable(),
     changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
     requestId: z.string().nullable(),
     createdAt: z.iso.datetime(),
@@ -23,7 +24,7 @@ const changeSchema = z
 const query = z
   .object({
     recordType: z.string().max(50).optional(),
-    recordId: z.uuid().optional(),
+    recordId: uuid().optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     cursor: z.string().max(2000).optional(),
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuid } from '../../lib/ids.ts';
 import { actions, roles } from '../../policies.ts';
 import { workspaceSchema } from '../workspaces/workspaces.schema.ts';
 
@@ -7,7 +8,7 @@ export const emailField = z.string().trim().toLowerCase().pipe(z.email('Not a va
 
 export const passwordField = z.string().min(10, 'Use at least 10 characters').max(256);
 
-export const userSchema = z.object({ id: z.uuid(), email: z.string(), name: z.string(), createdAt: z.iso.datetime() }).meta({ id: 'User' });
+export const userSchema = z.object({ id: uuid(), email: z.string(), name: z.string(), createdAt: z.iso.datetime() }).meta({ id: 'User' });
 
 export const signupBody = z
   .object({
@@ -40,7 +41,7 @@ export const meResponse = z
     user: userSchema,
     workspace: workspaceSchema,
     role: z.enum(roles),
-    workspaces: z.array(z.object({ id: z.uuid(), name: z.string(), role: z.enum(roles) })),
+    workspaces: z.array(z.object({ id: uuid(), name: z.string(), role: z.enum(roles) })),
     csrfToken: z.string().nullable(),
     via: z.enum(['session', 'api_key']),
     permissions: z.array(z.enum(actions)).describe('What the caller may do in this workspace (records they own aside)'),
@@ -59,7 +60,7 @@ export const updateMeBody = z
 
 export const sessionSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     ip: z.string().nullable(),
     userAgent: z.string().nullable(),
     createdAt: z.iso.datetime(),

@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import { writeEach } from '../../lib/batch.ts';
 import type { FieldDef, RecordTypeDef } from '../../lib/filters.ts';
+import { uuid } from '../../lib/ids.ts';
 import { companyType, contactType, dealType } from '../../records/record-types.ts';
 import { batchUpdateCompanies } from '../companies/companies.batch.ts';
 import { companyWriteSchema } from '../companies/companies.schema.ts';
@@ -75,7 +76,7 @@ const companyHandler: BulkHandler = {
   },
   async delete(ctx, ids) {
     return tally(
-      await writeEach(ctx, ids, z.uuid(), async (id) => {
+      await writeEach(ctx, ids, uuid(), async (id) => {
         await deleteCompany(ctx, { id });
         return { status: 'updated', id };
       }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { filterGroupsSchema } from '../../lib/filters.ts';
+import { uuid } from '../../lib/ids.ts';
 
 export const bulkObjectTypes = ['contact', 'company', 'deal'] as const;
 
@@ -17,7 +18,7 @@ export const createBulkJobBody = z
 
 export const bulkJobSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     objectType: z.string(),
     operation: z.enum(['update', 'delete']),
     filterGroups: z.array(z.unknown()),
@@ -28,7 +29,7 @@ export const bulkJobSchema = z
     failed: z.number().int(),
     progress: z.number().describe('0 to 1'),
     error: z.string().nullable(),
-    createdBy: z.uuid().nullable(),
+    createdBy: uuid().nullable(),
     createdAt: z.iso.datetime(),
     finishedAt: z.iso.datetime().nullable(),
   })

@@ -6,7 +6,7 @@ import { recordWrite } from '../../lib/audit.ts';
 import { encodeCursor } from '../../lib/cursor.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { compileFilters, type FilterGroups } from '../../lib/filters.ts';
-import { newId } from '../../lib/ids.ts';
+import { newId, uuid } from '../../lib/ids.ts';
 import { listRecords } from '../../lib/record-list.ts';
 import { SqlParams } from '../../lib/sql-params.ts';
 import { authorize, type Role } from '../../policies.ts';
@@ -19,7 +19,7 @@ export const BULK_QUEUE = 'bulk.run';
 /** Records per checkpointed chunk. */
 const CHUNK = 500;
 
-export const bulkJobPayload = z.object({ workspaceId: z.uuid(), jobId: z.uuid() });
+export const bulkJobPayload = z.object({ workspaceId: uuid(), jobId: uuid() });
 
 /** A job as the API shows it. */
 export function presentBulkJob(j: BulkJobRow): z.infer<typeof bulkJobSchema> {

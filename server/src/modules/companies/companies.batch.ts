@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import { type BatchResult, writeEach } from '../../lib/batch.ts';
 import { AppError } from '../../lib/errors.ts';
+import { uuid } from '../../lib/ids.ts';
 import { BATCH_LIMIT } from '../contacts/contacts.batch.ts';
 import { normaliseDomain } from './companies.normalize.ts';
 import { companyWithDomain } from './companies.repo.ts';
@@ -13,7 +14,7 @@ export const companyBatchCreateBody = z.object({ inputs: inputs.describe('Compan
 export const companyBatchUpdateBody = z
   .object({
     inputs: z
-      .array(z.object({ id: z.uuid(), properties: z.unknown() }).strict())
+      .array(z.object({ id: uuid(), properties: z.unknown() }).strict())
       .min(1)
       .max(BATCH_LIMIT),
   })
@@ -25,7 +26,7 @@ export const companyBatchUpsertBody = z
   })
   .strict();
 
-const updateItem = z.object({ id: z.uuid(), properties: companyWriteSchema }).strict();
+const updateItem = z.object({ id: uuid(), properties: companyWriteSchema }).strict();
 
 /** Creates up to 1,000 companies; bad items are reported and skipped. */
 export function batchCreateCompanies(ctx: Ctx, items: unknown[]): Promise<BatchResult[]> {

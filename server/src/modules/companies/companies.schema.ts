@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuery, recordListQuery } from '../../http/schemas.ts';
+import { uuid } from '../../lib/ids.ts';
 import { lifecycleStages } from '../../records/record-types.ts';
 import { addressSchema } from '../contacts/contacts.schema.ts';
 
@@ -23,8 +24,8 @@ export const companyWriteSchema = z
     annualRevenueCurrency: z.string().max(3).nullable().describe('ISO 4217 code; defaults to the workspace currency'),
     phone: z.string().max(50).nullable().describe('Parsed to E.164 with the workspace phone region'),
     address: addressSchema,
-    parentCompanyId: z.uuid().nullable(),
-    ownerId: z.uuid().nullable(),
+    parentCompanyId: uuid().nullable(),
+    ownerId: uuid().nullable(),
     externalId: nullableText(200),
     custom: z.record(z.string(), z.unknown()),
   })
@@ -35,7 +36,7 @@ export type CompanyWrite = z.infer<typeof companyWriteSchema>;
 /** A company as the API shows it. */
 export const companySchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     name: z.string(),
     domain: z.string().nullable(),
     industry: z.string().nullable(),
@@ -44,8 +45,8 @@ export const companySchema = z
     annualRevenueCurrency: z.string().nullable(),
     phone: z.string().nullable(),
     address: z.record(z.string(), z.string().nullable()),
-    parentCompanyId: z.uuid().nullable(),
-    ownerId: z.uuid().nullable(),
+    parentCompanyId: uuid().nullable(),
+    ownerId: uuid().nullable(),
     externalId: z.string().nullable(),
     custom: z.record(z.string(), z.unknown()),
     createdAt: z.iso.datetime(),
@@ -61,7 +62,7 @@ export const listQuery = recordListQuery('Matches a name or domain prefix, or a 
 /** A person at a company: the contact's essentials and their title and role there. */
 export const companyContactSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     name: z.string(),
     firstName: z.string().nullable(),
     lastName: z.string().nullable(),
@@ -69,7 +70,7 @@ export const companyContactSchema = z
     phone: z.string().nullable(),
     jobTitle: z.string().nullable(),
     lifecycleStage: z.enum(lifecycleStages),
-    ownerId: z.uuid().nullable(),
+    ownerId: uuid().nullable(),
     title: z.string().nullable().describe('Their title at this company'),
     role: z.string().nullable().describe('Their role at this company, e.g. decision maker'),
     primary: z.boolean().describe('Whether this is their primary company'),
@@ -79,14 +80,14 @@ export const companyContactSchema = z
 /** A deal of a company, as its list shows it. */
 export const companyDealSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     name: z.string(),
-    pipelineId: z.uuid(),
-    stageId: z.uuid(),
+    pipelineId: uuid(),
+    stageId: uuid(),
     amount: z.number().int().nullable(),
     currency: z.string(),
     status: z.enum(['open', 'won', 'lost']),
-    ownerId: z.uuid().nullable(),
+    ownerId: uuid().nullable(),
     expectedCloseDate: z.iso.date().nullable(),
   })
   .meta({ id: 'CompanyDeal' });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import { AppError, type FieldError } from '../../lib/errors.ts';
-import { newId } from '../../lib/ids.ts';
+import { newId, uuid } from '../../lib/ids.ts';
 import { can } from '../../policies.ts';
 import { normaliseEmail } from './contacts.normalize.ts';
 import { type ContactPlan, contactWriteEnv, planContact } from './contacts.plan.ts';
@@ -44,7 +44,7 @@ export const batchResultSchema = z
       z.object({
         index: z.number().int(),
         status: z.enum(['created', 'updated', 'error']),
-        id: z.uuid().optional(),
+        id: uuid().optional(),
         code: z.string().optional(),
         message: z.string().optional(),
         errors: z.array(z.object({ field: z.string(), message: z.string(), code: z.string().optional() })).optional(),
@@ -131,7 +131,7 @@ export async function batchWriteContacts(
   const idProperty = request.mode === 'upsert' ? request.idProperty : undefined;
   const keys =
     request.mode === 'update'
-      ? rawInputs.map((r) => String((r as { id: unknown }).id)).filter((id) => z.uuid().safeParse(id).success)
+      ? rawInputs.map((r) => String((r as { id: unknown }).id)).filter((id) => uuid().safeParse(id).success)
       : request.mode === 'upsert'
         ? valid.map((i) => upsertKey(i, request.idProperty)).filter((k): k is string => Boolean(k))
         : [];

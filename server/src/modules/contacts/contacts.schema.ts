@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { recordListQuery } from '../../http/schemas.ts';
+import { uuid } from '../../lib/ids.ts';
 import { consentStates, lifecycleStages } from '../../records/record-types.ts';
 
 const text = (max = 200) => z.string().trim().max(max);
@@ -29,7 +30,7 @@ const utmSchema = z
 const emailInput = z.object({ address: z.string().max(254), label: text(50).optional(), primary: z.boolean().optional() }).strict();
 const phoneInput = z.object({ number: z.string().max(50), label: text(50).optional(), primary: z.boolean().optional() }).strict();
 const companyLinkInput = z
-  .object({ companyId: z.uuid(), title: nullableText().optional(), role: nullableText().optional(), primary: z.boolean().optional() })
+  .object({ companyId: uuid(), title: nullableText().optional(), role: nullableText().optional(), primary: z.boolean().optional() })
   .strict();
 const consentInput = z
   .object({
@@ -50,7 +51,7 @@ export const contactWriteSchema = z
     phone: z.string().max(50).nullable().describe('Shorthand for the primary phone, parsed to E.164'),
     phones: z.array(phoneInput).max(20),
     jobTitle: nullableText(),
-    ownerId: z.uuid().nullable(),
+    ownerId: uuid().nullable(),
     lifecycleStage: z.enum(lifecycleStages),
     leadSource: nullableText(),
     utm: utmSchema,
@@ -77,7 +78,7 @@ const consentState = z.object({
 /** A contact as the API shows it. */
 export const contactSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     firstName: z.string().nullable(),
     lastName: z.string().nullable(),
     name: z.string(),
@@ -86,7 +87,7 @@ export const contactSchema = z
     phone: z.string().nullable(),
     phones: z.array(z.object({ number: z.string(), raw: z.string(), label: z.string().nullable(), primary: z.boolean() })),
     jobTitle: z.string().nullable(),
-    ownerId: z.uuid().nullable(),
+    ownerId: uuid().nullable(),
     lifecycleStage: z.enum(lifecycleStages),
     lifecycleChangedAt: z.iso.datetime(),
     leadSource: z.string().nullable(),
@@ -96,7 +97,7 @@ export const contactSchema = z
     timezone: z.string().nullable(),
     consent: z.object({ email: consentState, sms: consentState }),
     companies: z.array(
-      z.object({ companyId: z.uuid(), name: z.string(), title: z.string().nullable(), role: z.string().nullable(), primary: z.boolean() }),
+      z.object({ companyId: uuid(), name: z.string(), title: z.string().nullable(), role: z.string().nullable(), primary: z.boolean() }),
     ),
     externalId: z.string().nullable(),
     custom: z.record(z.string(), z.unknown()),

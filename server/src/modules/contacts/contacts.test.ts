@@ -42,6 +42,23 @@ describe('contacts', () => {
     expect(c.consent.email.state).toBe('never_subscribed');
   });
 
+  it('takes ids in capitals as the same ids', async () => {
+    const company = (await owner.post('/api/v1/companies', { name: 'Capital Ltd' })).json();
+    const c = await createContact({
+      firstName: 'Upper',
+      ownerId: ownerId.toUpperCase(),
+      companies: [{ companyId: company.id.toUpperCase() }],
+    });
+    expect(c.companies[0].companyId).toBe(company.id);
+    expect(c.ownerId).toBe(ownerId);
+    const read = await owner.get(`/api/v1/contacts/${c.id.toUpperCase()}`);
+    expect(read.statusCode).toBe(200);
+    expect(read.json().id).toBe(c.id);
+    const patched = await owner.patch(`/api/v1/contacts/${c.id.toUpperCase()}`, { ownerId: ownerId.toUpperCase(), jobTitle: 'CFO' });
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json()).toMatchObject({ ownerId, jobTitle: 'CFO' });
+  });
+
   it('reports every invalid field at once and writes nothing', async () => {
     const before = await t.db.query('SELECT count(*) AS n FROM contacts');
     const res = await owner.post('/api/v1/contacts', {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuid } from '../../lib/ids.ts';
 
 export const customFieldTypes = [
   'text',
@@ -24,7 +25,7 @@ const optionSchema = z.object({ value: z.string().trim().min(1).max(100), label:
 
 export const customFieldSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     objectType: z.enum(customFieldObjects),
     key: z.string().describe('Stable API name; values live under custom.<key>'),
     label: z.string(),

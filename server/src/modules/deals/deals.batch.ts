@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import { AppError, type FieldError } from '../../lib/errors.ts';
-import { newId } from '../../lib/ids.ts';
+import { newId, uuid } from '../../lib/ids.ts';
 import { can } from '../../policies.ts';
 import { BATCH_LIMIT, type BatchItemResult } from '../contacts/contacts.batch.ts';
 import { type DealPlan, dealWriteEnv, planDeal } from './deals.plan.ts';
@@ -47,7 +47,7 @@ export async function batchWriteDeals(
   const valid = parsed.flatMap((p) => (p.success ? [p.data] : []));
   const keys =
     request.mode === 'update'
-      ? rawInputs.map((r) => String((r as { id: unknown }).id)).filter((id) => z.uuid().safeParse(id).success)
+      ? rawInputs.map((r) => String((r as { id: unknown }).id)).filter((id) => uuid().safeParse(id).success)
       : request.mode === 'upsert'
         ? valid.flatMap((i) => (i.externalId?.trim() ? [i.externalId.trim()] : []))
         : [];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { recordListQuery } from '../../http/schemas.ts';
+import { uuid } from '../../lib/ids.ts';
 
 export const dealStatuses = ['open', 'won', 'lost'] as const;
 export type DealStatus = (typeof dealStatuses)[number];
@@ -9,7 +10,7 @@ const text = (max = 200) => z.string().trim().max(max);
 /** A contact on a deal and the part they play in it. */
 export const dealContactSchema = z
   .object({
-    contactId: z.uuid(),
+    contactId: uuid(),
     role: text(100).nullable().optional().describe('e.g. decision maker, champion, technical buyer'),
   })
   .strict();
@@ -18,14 +19,14 @@ export const dealContactSchema = z
 export const dealWriteSchema = z
   .object({
     name: text().min(1),
-    pipelineId: z.uuid().describe('Defaults to the workspace default pipeline'),
-    stageId: z.uuid().describe("A stage of the deal's pipeline; defaults to its first stage"),
+    pipelineId: uuid().describe('Defaults to the workspace default pipeline'),
+    stageId: uuid().describe("A stage of the deal's pipeline; defaults to its first stage"),
     amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().describe('In minor units of currency (cents for USD)'),
     currency: z.string().max(3).describe('ISO 4217 code; defaults to the workspace currency'),
     expectedCloseDate: z.iso.date().nullable(),
     probability: z.number().int().min(0).max(100).nullable().describe("Overrides the stage's probability; null uses the stage's"),
-    ownerId: z.uuid().nullable(),
-    companyId: z.uuid().nullable(),
+    ownerId: uuid().nullable(),
+    companyId: uuid().nullable(),
     contacts: z.array(dealContactSchema).max(100).describe('Replaces the contacts on the deal'),
     status: z.enum(dealStatuses),
     lostReason: text(500).nullable().describe('Why a lost deal was lost; cleared when it is reopened or won'),
@@ -39,19 +40,19 @@ export type DealWrite = z.infer<typeof dealWriteSchema>;
 /** A deal as the API shows it. */
 export const dealSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     name: z.string(),
-    pipelineId: z.uuid(),
-    stageId: z.uuid(),
+    pipelineId: uuid(),
+    stageId: uuid(),
     amount: z.number().int().nullable(),
     currency: z.string(),
     expectedCloseDate: z.iso.date().nullable(),
     probability: z.number().int().describe("The deal's own probability if overridden, else its stage's"),
     probabilityOverridden: z.boolean(),
     weightedAmount: z.number().int().nullable().describe('round(amount × probability / 100)'),
-    ownerId: z.uuid().nullable(),
-    companyId: z.uuid().nullable(),
-    contacts: z.array(z.object({ contactId: z.uuid(), role: z.string().nullable() })),
+    ownerId: uuid().nullable(),
+    companyId: uuid().nullable(),
+    contacts: z.array(z.object({ contactId: uuid(), role: z.string().nullable() })),
     status: z.enum(dealStatuses),
     lostReason: z.string().nullable(),
     closedAt: z.iso.datetime().nullable(),
@@ -75,14 +76,14 @@ export const putDealContactsBody = z.object({ contacts: z.array(dealContactSchem
 /** One stay of a deal in a stage. */
 export const stageStaySchema = z
   .object({
-    id: z.uuid(),
-    pipelineId: z.uuid(),
-    stageId: z.uuid(),
+    id: uuid(),
+    pipelineId: uuid(),
+    stageId: uuid(),
     stageName: z.string().nullable().describe('Null when the stage has since been removed'),
     enteredAt: z.iso.datetime(),
     leftAt: z.iso.datetime().nullable().describe('Null for the stage the deal is in'),
     durationSeconds: z.number().int().describe('Time spent in the stage (so far, for the current one)'),
     actorType: z.string(),
-    actorId: z.uuid().nullable(),
+    actorId: uuid().nullable(),
   })
   .meta({ id: 'DealStageStay' });

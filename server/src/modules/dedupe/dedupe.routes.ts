@@ -6,7 +6,7 @@ import { inWorkspace, setEtag } from '../../http/route-kit.ts';
 import { pageQuery } from '../../http/schemas.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { AppError } from '../../lib/errors.ts';
-import { isUuid } from '../../lib/ids.ts';
+import { isUuid, uuid } from '../../lib/ids.ts';
 import { authorize } from '../../policies.ts';
 import { companyView } from '../companies/companies.presenter.ts';
 import { companySchema } from '../companies/companies.schema.ts';
@@ -34,7 +34,7 @@ const relatedCounts = z
   .describe('Live records pointing at this one; a merge moves them to the survivor');
 const summarySchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     name: z.string(),
     email: z.string().nullable(),
     domain: z.string().nullable(),
@@ -48,7 +48,7 @@ const pairSchema = z
   .object({ a: summarySchema, b: summarySchema, reasons: z.array(duplicateReason) })
   .meta({ id: 'DuplicatePair', description: 'Two records that may be the same, and why; a < b' });
 const duplicatesQuery = pageQuery.extend({
-  recordId: z.uuid().optional().describe('Only the pairs this record is part of (a record page linking to its duplicates)'),
+  recordId: uuid().optional().describe('Only the pairs this record is part of (a record page linking to its duplicates)'),
 });
 const pairPage = z.object({ data: z.array(pairSchema), nextCursor: z.string().nullable() }).meta({ id: 'DuplicatePairPage' });
 

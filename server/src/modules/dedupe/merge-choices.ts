@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError, type FieldError } from '../../lib/errors.ts';
+import { uuid } from '../../lib/ids.ts';
 import { sameJson } from '../../lib/stable-json.ts';
 
 /** Which record's value a merge keeps for one field. */
@@ -9,8 +10,8 @@ export type MergeChoice = z.infer<typeof mergeChoice>;
 /** The body of POST /contacts/merge and /companies/merge. */
 export const mergeBody = z
   .object({
-    survivorId: z.uuid().describe('The record that stays'),
-    mergedId: z.uuid().describe('The record merged into the survivor; its id answers 301 to the survivor afterwards'),
+    survivorId: uuid().describe('The record that stays'),
+    mergedId: uuid().describe('The record merged into the survivor; its id answers 301 to the survivor afterwards'),
     fields: z
       .record(z.string(), mergeChoice)
       .optional()

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { filterGroupsSchema } from '../../lib/filters.ts';
+import { uuid } from '../../lib/ids.ts';
 import { sortSchema } from '../../lib/record-list.ts';
 
 /** The body of POST /<records>/export: the list's filters, order and columns, as its search and saved views name them. */
@@ -18,7 +19,7 @@ export const listExportBody = z
   .meta({ id: 'ListExportRequest' });
 
 /** `?view=` of a list export: a saved view whose filters, order and columns the export starts from. */
-export const listExportQuery = z.object({ view: z.uuid('Not a valid view id').optional() }).strict();
+export const listExportQuery = z.object({ view: uuid('Not a valid view id').optional() }).strict();
 
 /** The CSV answer of a list export. */
 export const csvResponse = {

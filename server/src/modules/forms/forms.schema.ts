@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuid } from '../../lib/ids.ts';
 import { lifecycleStages } from '../../records/record-types.ts';
 
 /** How a form field is shown; which ones a property allows depends on its type (forms.fields.ts). */
@@ -64,7 +65,7 @@ const formFields = {
     .max(50)
     .describe('Sites that may embed the form, like https://www.example.com; "*" allows any'),
   lifecycleStage: z.enum(lifecycleStages).nullable().describe('The stage new contacts start in (existing ones only move forward)'),
-  ownerId: z.uuid().nullable().describe('Owner given to new contacts'),
+  ownerId: uuid().nullable().describe('Owner given to new contacts'),
   tags: z.array(text(100).min(1)).max(50).describe('Tags added to every contact who submits'),
 };
 
@@ -121,7 +122,7 @@ export const formPropertySchema = z
 /** A form as the API shows it. */
 export const formSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     publicId: z.string(),
     name: z.string(),
     status: z.enum(['active', 'archived']),
@@ -132,7 +133,7 @@ export const formSchema = z
     redirectUrl: z.string().nullable(),
     allowedOrigins: z.array(z.string()),
     lifecycleStage: z.enum(lifecycleStages).nullable(),
-    ownerId: z.uuid().nullable(),
+    ownerId: uuid().nullable(),
     tags: z.array(z.string()),
     viewCount: z.number().int(),
     submissionCount: z.number().int(),
@@ -163,13 +164,13 @@ export const formListQuery = z
 /** One submission as the API shows it. */
 export const formSubmissionSchema = z
   .object({
-    id: z.uuid(),
-    formId: z.uuid(),
-    contactId: z.uuid(),
+    id: uuid(),
+    formId: uuid(),
+    contactId: uuid(),
     contactName: z.string().nullable(),
     contactEmail: z.string().nullable(),
     contactCreated: z.boolean().describe('True when this submission created the contact'),
-    activityId: z.uuid().nullable(),
+    activityId: uuid().nullable(),
     values: z.array(z.object({ key: z.string(), label: z.string(), value: z.string() })),
     pageUrl: z.string().nullable(),
     referrer: z.string().nullable(),

@@ -5,7 +5,7 @@ import type { Deps } from '../../deps.ts';
 import { analyzeTables } from '../../jobs/maintenance.ts';
 import { recordWrite } from '../../lib/audit.ts';
 import { AppError } from '../../lib/errors.ts';
-import { newId } from '../../lib/ids.ts';
+import { newId, uuid } from '../../lib/ids.ts';
 import type { Role } from '../../policies.ts';
 import { type ImportEngine, type ImportEnv, keyHash, LastRowIndex, loadImportEnv, StaleBatch, tallyPlan } from './imports.engine.ts';
 import { importEngines } from './imports.engines.ts';
@@ -24,7 +24,7 @@ import {
 import { trashRecords } from './imports.revert.ts';
 import { emitImportFinished, IMPORT_QUEUE } from './imports.service.ts';
 
-export const importJobPayload = z.object({ workspaceId: z.uuid(), importId: z.uuid() });
+export const importJobPayload = z.object({ workspaceId: uuid(), importId: uuid() });
 export type ImportJobRef = z.infer<typeof importJobPayload>;
 
 /** The sweep that restarts imports whose runner died (lease lapsed). */

@@ -8,6 +8,7 @@ import { attachment } from '../../http/content-disposition.ts';
 import { ifMatchVersion, inWorkspace, principalOf, setEtag } from '../../http/route-kit.ts';
 import { idParams } from '../../http/schemas.ts';
 import { AppError } from '../../lib/errors.ts';
+import { uuid } from '../../lib/ids.ts';
 import { dryRunImport, engineFor, errorsCsv } from './imports.dry-run.ts';
 import { batchSizeFor } from './imports.job.ts';
 import { presentTemplate } from './imports.presenter.ts';
@@ -68,7 +69,7 @@ async function receiveUpload(deps: Deps, request: FastifyRequest) {
     }
     engineFor(object);
     const templateId = fields.templateId || undefined;
-    if (templateId && !z.uuid().safeParse(templateId).success) {
+    if (templateId && !uuid().safeParse(templateId).success) {
       part.file.resume();
       throw new AppError('validation_failed', 'templateId is not an id', [{ field: 'body.templateId', message: 'Not a valid id' }]);
     }
@@ -118,7 +119,7 @@ export function importRoutes(deps: Deps): FastifyPluginAsyncZod {
         schema: {
           tags,
           summary: 'Imports, newest first',
-          querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor: z.uuid().optional() }).strict(),
+          querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor: uuid().optional() }).strict(),
           response: { 200: z.object({ data: z.array(importSchema), nextCursor: z.string().nullable() }) },
         },
       },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuid } from '../../lib/ids.ts';
 import { customFieldTypes } from '../custom-fields/custom-fields.schema.ts';
 
 export const importObjects = ['contacts', 'companies', 'deals', 'activities'] as const;
@@ -49,7 +50,7 @@ export const importProgressSchema = z.object({
 
 export const importSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     object: z.enum(importObjects),
     status: z.enum(importStatuses),
     fileName: z.string(),
@@ -61,12 +62,12 @@ export const importSchema = z
     mapping: z.array(mappingEntrySchema),
     upsertKey: z.enum(upsertKeys),
     dateFormat: z.enum(dateFormats),
-    templateId: z.uuid().nullable(),
+    templateId: uuid().nullable(),
     fields: z.array(importFieldSchema).describe('What columns can map to, for this object'),
     progress: importProgressSchema,
     errorsByKind: z.record(z.string(), z.number().int()),
     error: z.string().nullable().describe('Why a failed import failed'),
-    createdBy: z.uuid().nullable(),
+    createdBy: uuid().nullable(),
     createdAt: z.iso.datetime(),
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
@@ -134,13 +135,13 @@ export const createImportFieldBody = z
 
 export const importTemplateSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     name: z.string(),
     object: z.enum(importObjects),
     mapping: z.array(z.object({ column: z.string(), field: z.string().nullable() })),
     upsertKey: z.enum(upsertKeys),
     dateFormat: z.enum(dateFormats),
-    createdBy: z.uuid().nullable(),
+    createdBy: uuid().nullable(),
     createdAt: z.iso.datetime(),
   })
   .meta({ id: 'ImportTemplate' });

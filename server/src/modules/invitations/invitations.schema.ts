@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { uuid } from '../../lib/ids.ts';
 import { roles } from '../../policies.ts';
 import { emailField } from '../auth/auth.schema.ts';
 
 export const invitationSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     email: z.string(),
     role: z.enum(roles),
-    invitedBy: z.uuid(),
+    invitedBy: uuid(),
     createdAt: z.iso.datetime(),
     expiresAt: z.iso.datetime(),
   })

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { uuid } from '../../lib/ids.ts';
 import { roles } from '../../policies.ts';
 
 export const memberSchema = z
   .object({
-    id: z.uuid(),
-    userId: z.uuid(),
+    id: uuid(),
+    userId: uuid(),
     name: z.string(),
     email: z.string(),
     role: z.enum(roles),

@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { uuid } from '../../lib/ids.ts';
 
 /** A notification as the API shows it. */
 export const notificationSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     kind: z.string().describe('e.g. task_reminder'),
     title: z.string(),
     body: z.string().nullable(),
-    record: z.object({ recordType: z.string(), recordId: z.uuid() }).nullable().describe('What it is about, e.g. the task'),
+    record: z.object({ recordType: z.string(), recordId: uuid() }).nullable().describe('What it is about, e.g. the task'),
     readAt: z.iso.datetime().nullable(),
     createdAt: z.iso.datetime(),
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuid } from '../../lib/ids.ts';
 
 /** The fields of a deal a stage can require besides its custom fields (`custom.<key>`). */
 export const requirableDealFields = [
@@ -58,21 +59,21 @@ export const updatePipelineBody = z
 
 /** The body of POST /pipelines/{id}/stages/reorder. */
 export const reorderStagesBody = z
-  .object({ stageIds: z.array(z.uuid()).min(1).max(50).describe('Every stage id of the pipeline, in the new order') })
+  .object({ stageIds: z.array(uuid()).min(1).max(50).describe('Every stage id of the pipeline, in the new order') })
   .strict();
 
-export const stageParams = z.object({ id: z.uuid('Not a valid id'), stageId: z.uuid('Not a valid id') }).strict();
+export const stageParams = z.object({ id: uuid('Not a valid id'), stageId: uuid('Not a valid id') }).strict();
 
 /** `?moveTo=` of a delete: the stage that takes the deals of what is deleted. */
 export const moveToQuery = z
-  .object({ moveTo: z.uuid('Not a valid stage id').optional().describe('The stage that receives the deals (required when there are any)') })
+  .object({ moveTo: uuid('Not a valid stage id').optional().describe('The stage that receives the deals (required when there are any)') })
   .strict();
 
 /** A stage as the API shows it. */
 export const stageSchema = z
   .object({
-    id: z.uuid(),
-    pipelineId: z.uuid(),
+    id: uuid(),
+    pipelineId: uuid(),
     name: z.string(),
     position: z.number().int(),
     probability: z.number().int(),
@@ -84,7 +85,7 @@ export const stageSchema = z
 /** A pipeline with its stages in order. */
 export const pipelineSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     name: z.string(),
     position: z.number().int(),
     isDefault: z.boolean(),

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { inWorkspace } from '../../http/route-kit.ts';
+import { uuid } from '../../lib/ids.ts';
 import { globalSearch, searchTypes } from './search.service.ts';
 
 const searchQuery = z
@@ -27,13 +28,13 @@ const searchQuery = z
 const hitSchema = z
   .object({
     type: z.enum(searchTypes),
-    id: z.uuid(),
+    id: uuid(),
     title: z.string(),
     snippet: z.string().nullable().describe('A few words of context: email and company, domain, stage and amount, or the matching text'),
     score: z.number(),
     occurredAt: z.iso.datetime().nullable().describe('For activities: when it happened'),
     activityKind: z.string().nullable(),
-    links: z.array(z.object({ type: z.string(), id: z.uuid(), name: z.string() })).describe('For activities: the records it is linked to'),
+    links: z.array(z.object({ type: z.string(), id: uuid(), name: z.string() })).describe('For activities: the records it is linked to'),
   })
   .meta({ id: 'SearchHit' });
 

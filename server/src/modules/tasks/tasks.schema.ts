@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { recordListQuery } from '../../http/schemas.ts';
+import { uuid } from '../../lib/ids.ts';
 
 export const taskPriorities = ['low', 'normal', 'high'] as const;
 export const taskStatuses = ['open', 'completed'] as const;
@@ -7,7 +8,7 @@ export const taskBuckets = ['overdue', 'today', 'upcoming'] as const;
 export type TaskBucket = (typeof taskBuckets)[number];
 
 /** The contact, company or deal a task is about. */
-const taskRecordSchema = z.object({ recordType: z.enum(['contact', 'company', 'deal']), recordId: z.uuid() }).strict();
+const taskRecordSchema = z.object({ recordType: z.enum(['contact', 'company', 'deal']), recordId: uuid() }).strict();
 export type TaskRecord = z.infer<typeof taskRecordSchema>;
 
 const writeFields = {
@@ -19,7 +20,7 @@ const writeFields = {
     .nullable()
     .describe('When to notify the assignee in the app; changing it re-arms the reminder'),
   priority: z.enum(taskPriorities),
-  assigneeId: z.uuid().nullable().describe('A member of the workspace; defaults to the creator'),
+  assigneeId: uuid().nullable().describe('A member of the workspace; defaults to the creator'),
   record: taskRecordSchema.nullable(),
 };
 
@@ -38,18 +39,18 @@ export type TaskUpdate = z.infer<typeof taskUpdateSchema>;
 /** A task as the API shows it. */
 export const taskSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     title: z.string(),
     notes: z.string().nullable(),
     dueAt: z.iso.datetime().nullable(),
     remindAt: z.iso.datetime().nullable(),
     remindedAt: z.iso.datetime().nullable().describe('When the reminder fired'),
     priority: z.enum(taskPriorities),
-    assigneeId: z.uuid().nullable(),
+    assigneeId: uuid().nullable(),
     status: z.enum(taskStatuses),
     completedAt: z.iso.datetime().nullable(),
     record: taskRecordSchema.nullable(),
-    createdBy: z.uuid().nullable(),
+    createdBy: uuid().nullable(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

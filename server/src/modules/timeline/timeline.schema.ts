@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuid } from '../../lib/ids.ts';
 import { timelineKinds } from '../../records/timeline.ts';
 import { activitySchema } from '../activities/activities.schema.ts';
 
@@ -18,17 +19,17 @@ export const timelineQuery = z
 /** One entry of a record's timeline. */
 export const timelineEntrySchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     kind: z.enum(timelineKinds),
     occurredAt: z.iso.datetime(),
     recordType: z
       .enum(['contact', 'company', 'deal'])
       .describe('The record it was written on (a company timeline also shows its contacts and deals)'),
-    recordId: z.uuid(),
-    actor: z.object({ type: z.string().nullable(), id: z.uuid().nullable() }),
+    recordId: uuid(),
+    actor: z.object({ type: z.string().nullable(), id: uuid().nullable() }),
     data: z.record(z.string(), z.unknown()),
     activity: activitySchema.nullable().describe("For kind 'activity': the activity itself"),
-    taskId: z.uuid().nullable(),
+    taskId: uuid().nullable(),
   })
   .meta({ id: 'TimelineEntry' });
 

@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { inWorkspace } from '../../http/route-kit.ts';
 import { TRASH_RETENTION_DAYS } from '../../jobs/purge.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { uuid } from '../../lib/ids.ts';
 import { authorize } from '../../policies.ts';
 
 const trashTypes = ['contact', 'company', 'deal', 'activity', 'task'] as const;
@@ -24,7 +25,7 @@ const sources: Record<(typeof trashTypes)[number], { table: string; title: strin
 const trashItem = z
   .object({
     objectType: z.enum(trashTypes),
-    id: z.uuid(),
+    id: uuid(),
     title: z.string(),
     deletedAt: z.iso.datetime(),
     purgeAt: z.iso.datetime(),

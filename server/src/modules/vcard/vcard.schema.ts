@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { filterGroupsSchema } from '../../lib/filters.ts';
+import { uuid } from '../../lib/ids.ts';
 import { sortSchema } from '../../lib/record-list.ts';
 
 /** The media types a .vcf upload may be sent as. */
@@ -8,7 +9,7 @@ export const vcardMediaTypes = ['text/vcard', 'text/x-vcard', 'text/directory'];
 /** The body of POST /contacts/vcard: named contacts, or every contact a filter matches. */
 export const vcardExportBody = z
   .object({
-    ids: z.array(z.uuid()).min(1).max(1000).optional().describe('These contacts, in this order'),
+    ids: z.array(uuid()).min(1).max(1000).optional().describe('These contacts, in this order'),
     filterGroups: filterGroupsSchema.optional().describe('Else every contact matching these filter groups (as POST /contacts/search)'),
     sort: sortSchema.default([]),
     q: z.string().trim().max(200).optional().describe('Quick search, as GET /contacts?q='),
@@ -37,7 +38,7 @@ export const vcardImportReportSchema = z
         index: z.number().int().describe('Position of the card in the file, from 0'),
         name: z.string(),
         status: z.enum(['created', 'updated', 'skipped', 'error']),
-        id: z.uuid().optional(),
+        id: uuid().optional(),
         reason: z.string().optional(),
         errors: z.array(z.object({ field: z.string(), message: z.string(), code: z.string().optional() })).optional(),
         skippedProperties: z.array(skippedProperty).describe('Parts of the card that were not imported, and why'),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pageQuery } from '../../http/schemas.ts';
 import { filterGroupsSchema } from '../../lib/filters.ts';
+import { uuid } from '../../lib/ids.ts';
 import { sortSchema } from '../../lib/record-list.ts';
 
 export const viewObjectTypes = ['contact', 'company', 'deal', 'activity', 'task'] as const;
@@ -31,14 +32,14 @@ export type ViewUpdate = z.infer<typeof viewUpdateSchema>;
 /** A saved view as the API shows it. */
 export const viewSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     objectType: z.enum(viewObjectTypes),
     name: z.string(),
     filterGroups: filterGroupsSchema,
     sort: sortSchema,
     columns: z.array(z.string()),
     visibility: z.enum(['private', 'workspace']),
-    ownerId: z.uuid(),
+    ownerId: uuid(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

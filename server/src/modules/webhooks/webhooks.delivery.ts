@@ -3,7 +3,7 @@ import type { Queryable } from '../../db/database.ts';
 import type { Deps } from '../../deps.ts';
 import type { Consumer, DomainEvent } from '../../jobs/outbox.ts';
 import type { Queue } from '../../jobs/queue.ts';
-import { newId } from '../../lib/ids.ts';
+import { newId, uuid } from '../../lib/ids.ts';
 import {
   type AttemptResult,
   type ClaimedDelivery,
@@ -33,7 +33,7 @@ export const WEBHOOK_DELIVERY_QUEUE = 'webhooks.deliver';
 /** The minute sweep that sends whatever is due and has no job (after a crash, a re-enable, a fan-out wait). */
 export const WEBHOOK_SWEEP_QUEUE = 'webhooks.sweep';
 
-export const deliveryJobPayload = z.object({ workspaceId: z.uuid(), deliveryId: z.uuid() });
+export const deliveryJobPayload = z.object({ workspaceId: uuid(), deliveryId: uuid() });
 export type DeliveryRef = z.infer<typeof deliveryJobPayload>;
 
 /** Attempts per delivery: the first and 13 retries, spanning about 26.5 hours. */

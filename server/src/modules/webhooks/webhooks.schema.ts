@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuid } from '../../lib/ids.ts';
 import { webhookEventTypes } from './webhooks.events.ts';
 
 const eventType = z.enum(webhookEventTypes);
@@ -17,7 +18,7 @@ const eventTypes = z
 
 export const webhookSubscriptionSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     url: z.string(),
     description: z.string(),
     eventTypes: z.array(eventType),
@@ -65,10 +66,10 @@ const attemptSchema = z.object({
 
 export const webhookDeliverySchema = z
   .object({
-    id: z.uuid().describe('The webhook-id header: the same on every retry and redelivery'),
-    eventId: z.uuid(),
+    id: uuid().describe('The webhook-id header: the same on every retry and redelivery'),
+    eventId: uuid(),
     eventType: eventType,
-    recordId: z.uuid(),
+    recordId: uuid(),
     status: z.enum(['pending', 'succeeded', 'failed']),
     attempts: z.number().int(),
     nextAttemptAt: z.iso.datetime().nullable(),
@@ -78,7 +79,7 @@ export const webhookDeliverySchema = z
   })
   .meta({ id: 'WebhookDelivery' });
 
-export const deliveryParams = z.object({ id: z.uuid('Not a valid id'), deliveryId: z.uuid('Not a valid id') }).strict();
+export const deliveryParams = z.object({ id: uuid('Not a valid id'), deliveryId: uuid('Not a valid id') }).strict();
 
 export const webhookSettingsSchema = z
   .object({

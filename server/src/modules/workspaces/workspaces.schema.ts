@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuid } from '../../lib/ids.ts';
 
 /** Workspace defaults as the API shows and accepts them. */
 export const workspaceSettingsSchema = z
@@ -28,7 +29,7 @@ export const workspaceSettingsSchema = z
 /** A workspace as the API shows it. */
 export const workspaceSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     name: z.string(),
     settings: workspaceSettingsSchema,
     createdAt: z.iso.datetime(),
