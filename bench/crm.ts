@@ -228,7 +228,7 @@ export async function benchCrm(backend: 'pglite' | 'postgres', adminUrl: string,
       raw: stats(searchRaw),
     });
 
-    const batchRounds = 10;
+    const batchRounds = 30;
     // The titles name this run: on a kept database, the same title as the last run's would make
     // every upsert a no-op (nothing written), which is not the work measured.
     const run = Date.now().toString(36);

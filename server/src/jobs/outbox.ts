@@ -18,6 +18,8 @@ export const domainEventSchema = z.object({
   createdAt: z.string(),
 });
 export type DomainEvent = z.infer<typeof domainEventSchema>;
+/** An event without its payload: what the relay reads first. */
+export type EventHead = Omit<DomainEvent, 'payload'>;
 
 /**
  * Something that reacts to domain events (webhooks, timelines, workflows). Each consumer has
@@ -27,6 +29,13 @@ export type DomainEvent = z.infer<typeof domainEventSchema>;
 export type Consumer = {
   name: string;
   accepts(type: string): boolean;
+  /**
+   * Of the accepted events of one relay batch, those this consumer may want, judged without
+   * their payloads (all of them when absent). The relay reads the payloads of these alone, so a
+   * batch of a thousand contact updates in a workspace without webhook subscriptions reads none
+   * of the thousand records back.
+   */
+  candidates?(tx: Queryable, events: EventHead[]): Promise<EventHead[]>;
   /**
    * Of the accepted events of one relay batch, those this consumer has something to do for (all
    * of them when absent); the relay enqueues only these, in the batch's transaction. Webhooks
@@ -59,26 +68,31 @@ type OutboxRow = {
  */
 export async function relayOutboxBatch(deps: Pick<Deps, 'db'>, queue: Queue, consumers: Consumer[], batchSize = 200): Promise<number> {
   return deps.db.transaction(async (tx) => {
-    const res = await tx.query<OutboxRow>(
-      `SELECT workspace_id, id, type, record_type, record_id, payload, actor_type, actor_id, created_at
+    const res = await tx.query<Omit<OutboxRow, 'payload'>>(
+      `SELECT workspace_id, id, type, record_type, record_id, actor_type, actor_id, created_at
        FROM outbox_events WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [batchSize],
     );
     if (res.rows.length === 0) return 0;
-    const events: DomainEvent[] = res.rows.map((r) => ({
+    const heads: EventHead[] = res.rows.map((r) => ({
       id: r.id,
       workspaceId: r.workspace_id,
       type: r.type,
       recordType: r.record_type,
       recordId: r.record_id,
-      payload: r.payload,
       actorType: r.actor_type,
       actorId: r.actor_id,
       createdAt: r.created_at.toISOString(),
     }));
+    const candidates: EventHead[][] = [];
     for (const consumer of consumers) {
-      const accepted = events.filter((e) => consumer.accepts(e.type));
-      const wanted = consumer.wanted && accepted.length > 0 ? await consumer.wanted(tx, accepted) : accepted;
+      const accepted = heads.filter((e) => consumer.accepts(e.type));
+      candidates.push(consumer.candidates && accepted.length > 0 ? await consumer.candidates(tx, accepted) : accepted);
+    }
+    const payloads = await readPayloads(tx, [...new Set(candidates.flat())]);
+    for (const [i, consumer] of consumers.entries()) {
+      const events = (candidates[i] ?? []).map((e) => ({ ...e, payload: payloads.get(e.id) ?? {} }));
+      const wanted = consumer.wanted && events.length > 0 ? await consumer.wanted(tx, events) : events;
       await queue.insert(
         queueName(consumer),
         wanted.map((e) => ({ data: e })),
@@ -88,10 +102,21 @@ export async function relayOutboxBatch(deps: Pick<Deps, 'db'>, queue: Queue, con
     await tx.query(
       `UPDATE outbox_events SET dispatched_at = now()
        WHERE (workspace_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
-      [events.map((e) => e.workspaceId), events.map((e) => e.id)],
+      [heads.map((e) => e.workspaceId), heads.map((e) => e.id)],
     );
-    return events.length;
+    return heads.length;
   });
+}
+
+/** The payloads of these events, by event id. */
+async function readPayloads(tx: Queryable, events: EventHead[]): Promise<Map<string, Record<string, unknown>>> {
+  if (events.length === 0) return new Map();
+  const res = await tx.query<{ id: string; payload: Record<string, unknown> }>(
+    `SELECT o.id, o.payload FROM unnest($1::uuid[], $2::uuid[]) k (workspace_id, id)
+     JOIN outbox_events o ON o.workspace_id = k.workspace_id AND o.id = k.id`,
+    [events.map((e) => e.workspaceId), events.map((e) => e.id)],
+  );
+  return new Map(res.rows.map((r) => [r.id, r.payload]));
 }
 
 /** Delivers one event to one consumer, exactly once in effect: the receipt and the effect commit together. */

@@ -15,7 +15,7 @@ import {
   settleDelivery,
   waitsForFanOut,
 } from './webhooks.dispatch.repo.ts';
-import { isWebhookSource, webhookMessagesFor } from './webhooks.events.ts';
+import { isWebhookSource, possibleWebhookTypes, webhookMessagesFor } from './webhooks.events.ts';
 import { DELIVERY_TIMEOUT_MS, postWebhook } from './webhooks.http.ts';
 import {
   allowsPrivateTargets,
@@ -68,6 +68,15 @@ export function webhooksConsumer(deps: Pick<Deps, 'queue'>): Consumer {
   return {
     name: 'webhooks',
     accepts: isWebhookSource,
+    // Events no enabled subscription of their workspace could want (most, where nobody has
+    // subscribed) are dropped before their payloads are read.
+    candidates: async (tx, events) => {
+      const listened = await listenedTypes(tx, [...new Set(events.map((e) => e.workspaceId))]);
+      return events.filter((e) => {
+        const types = listened.get(e.workspaceId);
+        return types !== undefined && possibleWebhookTypes(e.type).some((t) => types.has(t));
+      });
+    },
     // Only events an enabled subscription listens to become jobs; fanOut checks again when it
     // runs, so a subscription disabled meanwhile gets nothing.
     wanted: async (tx, events) => {

@@ -22,6 +22,12 @@ export function isWebhookSource(type: string): boolean {
   return subscribable.has(type);
 }
 
+/** The webhook types a domain event of this type can become, whatever its payload. */
+export function possibleWebhookTypes(type: string): string[] {
+  if (!isWebhookSource(type)) return [];
+  return type === 'deal.updated' ? [type, 'deal.stage_changed', 'deal.won', 'deal.lost'] : [type];
+}
+
 /** One message a domain event becomes: its webhook type and the `data` of its body. */
 export type WebhookMessage = { type: WebhookEventType; data: Record<string, unknown> };
 

@@ -68,4 +68,23 @@ describe('the outbox relay and webhook subscriptions', () => {
     await relayAll();
     expect(await queued()).toHaveLength(2);
   });
+
+  it('queues a deal update for a subscription to deal.won only, with the payload it read', async () => {
+    const c = (await signUp(t.app)).client;
+    expect((await c.patch('/api/v1/webhooks/settings', { allowPrivateTargets: true })).statusCode).toBe(200);
+    expect((await c.post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/hooks', eventTypes: ['deal.won'] })).statusCode).toBe(201);
+    const deal = (await c.post('/api/v1/deals', { name: 'Relay deal', amount: 5000, currency: 'EUR' })).json();
+    expect((await c.patch(`/api/v1/deals/${deal.id}`, { name: 'Relay deal, renamed' })).statusCode).toBe(200);
+    expect((await c.patch(`/api/v1/deals/${deal.id}`, { status: 'won' })).statusCode).toBe(200);
+    const before = (await queued()).length;
+    await relayAll();
+    // The creation becomes no message the subscription listens to, nor does the rename; the
+    // update that won the deal becomes deal.won, and goes with the record as it was written.
+    const jobs = await t.db.query<{ data: { type: string; recordId: string; payload: { record: { status: string; name: string } } } }>(
+      "SELECT data FROM pgboss.job WHERE name = 'consumer.webhooks' ORDER BY data->>'id'",
+    );
+    const mine = jobs.rows.slice(before).map((r) => r.data);
+    expect(mine.map((e) => [e.type, e.recordId, e.payload.record.status])).toEqual([['deal.updated', deal.id, 'won']]);
+    expect(mine[0]?.payload.record.name).toBe('Relay deal, renamed');
+  });
 });
