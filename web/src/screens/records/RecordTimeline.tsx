@@ -7,8 +7,8 @@ import { formatRelative } from '../contacts/format';
 import { useMembers } from '../deals/deals.api';
 import { ActivityComposer, type ComposerControl, type ComposerPeople } from './ActivityComposer';
 import { entryIcons } from './entryIcons';
-import { type RecordType, recordKeys } from './records.api';
-import { activityFacts, entryIcon, entryTitle, isLongBody, type TimelineEntry } from './timelineEntry';
+import { type RecordType, recordKeys, useRecordCustomFields } from './records.api';
+import { activityFacts, type ChangeContext, changeFacts, entryIcon, entryTitle, isLongBody, type TimelineEntry } from './timelineEntry';
 
 const PAGE_SIZE = 30;
 
@@ -48,22 +48,24 @@ function EntryBody({ html, text }: { html: string | null | undefined; text: stri
 function TimelineItem({
   entry,
   memberEmails,
+  changeContext,
   showSource,
 }: {
   entry: TimelineEntry;
   memberEmails: ReadonlySet<string>;
+  changeContext: ChangeContext;
   showSource: boolean;
 }) {
   const activity = entry.activity;
   const kind = entryIcon(entry);
-  const facts = activity ? activityFacts(activity) : [];
+  const facts = activity ? activityFacts(activity) : changeFacts(entry, changeContext);
   return (
     <li className="timeline-item" data-kind={kind}>
       <span className="timeline-icon" aria-hidden="true">
         {entryIcons[kind]}
       </span>
       <div style={{ minWidth: 0 }}>
-        <div className="timeline-title">{entryTitle(entry, memberEmails)}</div>
+        <div className="timeline-title">{entryTitle(entry, memberEmails, changeContext)}</div>
         <div className="timeline-meta">
           <time dateTime={entry.occurredAt}>{formatRelative(entry.occurredAt)}</time>
           {showSource ? <span> · on a {entry.recordType}</span> : null}
@@ -103,6 +105,17 @@ export function RecordTimeline({
   });
   const members = useMembers();
   const memberEmails = useMemo(() => new Set([...(members.data?.values() ?? [])].map((m) => m.email.toLowerCase())), [members.data]);
+  // A company's timeline holds its people's and deals' changes too, each named by its own fields.
+  const contactFields = useRecordCustomFields('contact');
+  const companyFields = useRecordCustomFields('company');
+  const dealFields = useRecordCustomFields('deal');
+  const changeContext = useMemo<ChangeContext>(
+    () => ({
+      memberNames: new Map([...(members.data?.values() ?? [])].map((m) => [m.userId, m.name || m.email])),
+      customFields: { contact: contactFields.data, company: companyFields.data, deal: dealFields.data },
+    }),
+    [members.data, contactFields.data, companyFields.data, dealFields.data],
+  );
   const entries = timeline.data?.pages.flatMap((p) => p.data) ?? [];
 
   return (
@@ -128,6 +141,7 @@ export function RecordTimeline({
               key={entry.id}
               entry={entry}
               memberEmails={memberEmails}
+              changeContext={changeContext}
               showSource={recordType === 'company' && entry.recordType !== 'company'}
             />
           ))}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activityFacts, entryIcon, entryTitle, isLongBody, type TimelineEntry } from './timelineEntry';
+import { activityFacts, changeFacts, entryIcon, entryTitle, isLongBody, type TimelineEntry } from './timelineEntry';
 
 const base: TimelineEntry = {
   id: 'e1',
@@ -70,6 +70,54 @@ describe('timeline entries', () => {
   it('names changed fields in words, each once', () => {
     const change = { ...base, kind: 'field_change' as const, data: { changes: { email: {}, emails: {}, jobTitle: {}, custom: {} } } };
     expect(entryTitle(change)).toBe('Changed email, job title, custom fields');
+  });
+
+  it('shows the values a change moved between, custom fields one by one, owners by name', () => {
+    const change = {
+      ...base,
+      kind: 'field_change' as const,
+      data: {
+        changes: {
+          jobTitle: { from: 'Engineer', to: 'CFO' },
+          email: { from: null, to: 'ada@example.com' },
+          emails: { from: [], to: [{ address: 'ada@example.com', primary: true }] },
+          ownerId: { from: 'u1', to: 'u2' },
+          companies: { from: [], to: [{ companyId: 'c1', name: 'Navy Labs' }] },
+          contacts: { from: [], to: [{ contactId: 'c2' }] },
+        },
+      },
+    };
+    const names = new Map([['u2', 'Grace Hopper']]);
+    expect(changeFacts(change, { memberNames: names })).toEqual([
+      'Job title: Engineer → CFO',
+      'Email: empty → ada@example.com',
+      'Owner: a former member → Grace Hopper',
+      'Companies: empty → Navy Labs',
+    ]);
+    const custom = {
+      ...base,
+      kind: 'field_change' as const,
+      data: {
+        changes: {
+          custom: { from: { plan: 'free', seats: 5 }, to: { plan: 'pro', seats: 5, vip: true } },
+          tags: { from: ['a'], to: ['a', 'b'] },
+        },
+      },
+    };
+    expect(changeFacts(custom)).toEqual(['Plan: free → pro', 'Vip: empty → true', 'Tags: a → a, b']);
+    const labelled = {
+      customFields: { contact: [{ key: 'plan', label: 'Price plan', options: [{ value: 'pro', label: 'Professional' }] }] },
+    };
+    expect(changeFacts(custom, labelled)[0]).toBe('Price plan: free → Professional');
+    expect(entryTitle(custom, new Set(), labelled)).toBe('Changed Price plan, vip, tags');
+    expect(entryTitle(custom)).toBe('Changed custom fields, tags');
+    const many = {
+      ...base,
+      kind: 'field_change' as const,
+      data: { changes: Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].map((k) => [k, { from: 1, to: 2 }])) },
+    };
+    expect(changeFacts(many)).toEqual(['A: 1 → 2', 'B: 1 → 2', 'C: 1 → 2', 'and 3 more']);
+    expect(changeFacts({ ...base, kind: 'created' as const, data: {} })).toEqual([]);
   });
 
   it('folds only long bodies', () => {

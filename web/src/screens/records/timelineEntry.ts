@@ -69,8 +69,98 @@ export function changedFields(keys: readonly string[]): string {
   return [...new Set(words)].join(', ');
 }
 
+/** What a change's values look like in a fact line; null when a value does not read as a line. */
+function valueText(key: string, value: unknown, memberNames: ReadonlyMap<string, string>): string | null {
+  if (value === null || value === undefined || value === '') return 'empty';
+  if (key === 'ownerId' && typeof value === 'string') return memberNames.get(value) ?? 'a former member';
+  if (typeof value === 'string') return value.length > 60 ? `${value.slice(0, 59)}…` : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return 'empty';
+    const parts = value.map((v) => {
+      if (typeof v === 'string' || typeof v === 'number') return String(v);
+      // Emails, phones and linked companies read as their address, number or name.
+      const o = (v ?? {}) as { address?: unknown; number?: unknown; name?: unknown };
+      const text = o.address ?? o.number ?? o.name;
+      return typeof text === 'string' ? text : null;
+    });
+    return parts.every((p) => p !== null) ? valueText('', parts.join(', '), memberNames) : null;
+  }
+  return null;
+}
+
+/** What change lines need to name things: members by user id, each record type's custom fields. */
+export type ChangeContext = {
+  memberNames?: ReadonlyMap<string, string>;
+  customFields?: Partial<Record<TimelineEntry['recordType'], readonly CustomFieldLabels[]>>;
+};
+type CustomFieldLabels = { key: string; label: string; type?: string; options?: readonly { value: string; label: string }[] | null };
+
+/** Fields whose values a fact line does not show: ids, amounts without their currency, nested records. */
+const valuelessFields = new Set(['companyId', 'parentCompanyId', 'amount', 'annualRevenue', 'address', 'consent', 'utm']);
+const MAX_CHANGE_FACTS = 4;
+
+/**
+ * The values a field change moved between, a line each: "Job title: Engineer → CFO". Custom
+ * fields are listed one by one; fields without a readable value (ids, amounts, addresses) are
+ * left to the title. At most four lines, the last saying how many more there were.
+ */
+export function changeFacts(entry: TimelineEntry, context: ChangeContext = {}): string[] {
+  if (entry.kind !== 'field_change') return [];
+  const memberNames = context.memberNames ?? new Map<string, string>();
+  const fields = new Map((context.customFields?.[entry.recordType] ?? []).map((f) => [f.key, f]));
+  const changes = ((entry.data as Record<string, unknown>).changes ?? {}) as Record<string, { from?: unknown; to?: unknown } | undefined>;
+  // Each change as its label, its two values and the field whose values they are (a user
+  // reference reads as the owner does).
+  const pairs: [string, unknown, unknown, string?][] = [];
+  for (const [key, change] of Object.entries(changes)) {
+    if (!change || valuelessFields.has(key)) continue;
+    if (key === 'custom') {
+      const from = (change.from ?? {}) as Record<string, unknown>;
+      const to = (change.to ?? {}) as Record<string, unknown>;
+      for (const k of new Set([...Object.keys(from), ...Object.keys(to)])) {
+        if (JSON.stringify(from[k] ?? null) === JSON.stringify(to[k] ?? null)) continue;
+        // A custom field by its label, a choice by its option's label.
+        const field = fields.get(k);
+        const option = (v: unknown) => field?.options?.find((o) => o.value === v)?.label ?? v;
+        const choice = (v: unknown) => (Array.isArray(v) ? v.map(option) : option(v));
+        pairs.push([field?.label ?? changedFields([k]), choice(from[k]), choice(to[k]), field?.type === 'user' ? 'ownerId' : undefined]);
+      }
+    } else if (key !== 'emails' || !('email' in changes)) pairs.push([changedFields([key]), change.from, change.to, key]);
+  }
+  const lines = pairs.flatMap(([label, from, to, key = '']) => {
+    const a = valueText(key, from, memberNames);
+    const b = valueText(key, to, memberNames);
+    return a !== null && b !== null ? [`${label.replace(/^./, (c) => c.toUpperCase())}: ${a} → ${b}`] : [];
+  });
+  if (lines.length <= MAX_CHANGE_FACTS) return lines;
+  return [...lines.slice(0, MAX_CHANGE_FACTS - 1), `and ${lines.length - MAX_CHANGE_FACTS + 1} more`];
+}
+
+/** The fields a change changed, custom ones by their labels when known: "contract tier, job title". */
+function changedFieldNames(entry: TimelineEntry, context: ChangeContext): string {
+  const changes = ((entry.data as Record<string, unknown>).changes ?? {}) as Record<string, { from?: unknown; to?: unknown } | undefined>;
+  const labels = new Map((context.customFields?.[entry.recordType] ?? []).map((f) => [f.key, f.label]));
+  const custom = changes.custom;
+  if (!custom || labels.size === 0) return changedFields(Object.keys(changes));
+  const from = (custom.from ?? {}) as Record<string, unknown>;
+  const to = (custom.to ?? {}) as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(from), ...Object.keys(to)])].filter(
+    (k) => JSON.stringify(from[k] ?? null) !== JSON.stringify(to[k] ?? null),
+  );
+  const named = keys.map((k) => labels.get(k) ?? changedFields([k]));
+  return [
+    ...new Set([
+      ...named,
+      ...Object.keys(changes)
+        .filter((k) => k !== 'custom')
+        .map((k) => changedFields([k])),
+    ]),
+  ].join(', ');
+}
+
 /** One line saying what an entry is, in words. */
-export function entryTitle(entry: TimelineEntry, memberEmails: ReadonlySet<string> = new Set()): string {
+export function entryTitle(entry: TimelineEntry, memberEmails: ReadonlySet<string> = new Set(), context: ChangeContext = {}): string {
   const data = entry.data as Record<string, unknown>;
   switch (entry.kind) {
     case 'created':
@@ -88,7 +178,7 @@ export function entryTitle(entry: TimelineEntry, memberEmails: ReadonlySet<strin
       if (data.to === 'lost') return data.lostReason ? `Marked lost: ${String(data.lostReason)}` : 'Marked lost';
       return 'Reopened';
     case 'field_change':
-      return `Changed ${changedFields(Object.keys((data.changes as Record<string, unknown>) ?? {})) || 'fields'}`;
+      return `Changed ${changedFieldNames(entry, context) || 'fields'}`;
     case 'task_created':
       return `Task created: ${String(data.title ?? '')}`;
     case 'task_completed':
