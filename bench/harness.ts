@@ -70,7 +70,8 @@ async function dropDatabase(adminUrl: string, name: string): Promise<void> {
 /** Removes a database kept with `reuse`: the PostgreSQL database, or the PGlite folder. */
 export async function removeBenchDatabase(backend: 'pglite' | 'postgres', adminUrl: string, name: string): Promise<void> {
   if (backend === 'postgres') await dropDatabase(adminUrl, name);
-  else rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+  // The folder withBenchNode made for it (the PGlite data; empty for PostgreSQL).
+  rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
 }
 
 /** Signs the bench owner up, or in when a kept database already has them; returns the session. */
@@ -134,7 +135,9 @@ export async function startServerProcess(where: { databaseUrl: string } | { data
   if ('databaseUrl' in where) env.DATABASE_URL = where.databaseUrl;
   else env.RAPPORT_DATA_DIR = where.dataDir;
   const main = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'server', 'dist', 'main.js');
-  const child = spawn(process.execPath, [main, 'serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // BENCH_SERVER_NODE_FLAGS: Node options for the server alone (say --trace-gc), which NODE_OPTIONS cannot all carry.
+  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...flags, main, 'serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = once(child, 'exit');
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {

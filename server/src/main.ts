@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import v8 from 'node:v8';
 import { Command } from 'commander';
 import { CliError, type ListExportOptions, runListExport } from './cli/export.ts';
 import { type ImportOptions, runImportCommand } from './cli/import.ts';
@@ -10,6 +11,13 @@ import { openDatabase } from './db/open.ts';
 import { PgliteDatabase } from './db/pglite-client.ts';
 import { RAPPORT_VERSION } from './modules/health/health.routes.ts';
 import { startNode } from './server.ts';
+
+// V8 lets its heap grow to several times what is live before a full collection; a process
+// whose live heap is 50-100 MB then sat at 300 MB of heap through a long import (its batches
+// are short-lived but outlive the young generation). Growing by half over what is live keeps
+// the peak nearer what is used: a million-row import peaked at 303 MB instead of 484, and took
+// as long (its unchanged re-import 29 s instead of 26, the extra collections).
+v8.setFlagsFromString('--heap-growing-percent=50');
 
 function fail(message: string): never {
   process.stderr.write(`rapport: ${message}\n`);
