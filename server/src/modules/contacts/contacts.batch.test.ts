@@ -53,6 +53,41 @@ describe('batch create', () => {
 });
 
 describe('batch upsert', () => {
+  it('writes each item its own changes when the items change different fields', async () => {
+    const seed = [
+      { firstName: 'Ann', lastName: 'Old', email: 'ann@cols.example', jobTitle: 'Clerk', tags: ['a'] },
+      { firstName: 'Ben', lastName: 'Old', email: 'ben@cols.example', jobTitle: 'Clerk', custom: {} },
+      { firstName: 'Cy', lastName: 'Old', email: 'cy@cols.example', jobTitle: 'Clerk' },
+    ];
+    expect((await owner.post('/api/v1/contacts/batch/upsert', { idProperty: 'email', inputs: seed })).json().created).toBe(3);
+    const res = await owner.post('/api/v1/contacts/batch/upsert', {
+      idProperty: 'email',
+      inputs: [
+        { email: 'ann@cols.example', jobTitle: 'Chief clerk' },
+        { email: 'ben@cols.example', lastName: 'New', tags: ['b', 'c'] },
+        { email: 'cy@cols.example', jobTitle: 'Clerk' },
+      ],
+    });
+    // The third changes nothing: it is answered as updated but not written (its version stays 1).
+    expect(res.json()).toMatchObject({ updated: 3, failed: 0 });
+    const rows = await t.db.query<{
+      email: string;
+      first_name: string;
+      last_name: string;
+      job_title: string;
+      tags: string[];
+      version: number;
+    }>(
+      "SELECT email, first_name, last_name, job_title, tags, version FROM contacts WHERE workspace_id = $1 AND email LIKE '%@cols.example' ORDER BY email",
+      [workspaceId],
+    );
+    expect(rows.rows).toEqual([
+      { email: 'ann@cols.example', first_name: 'Ann', last_name: 'Old', job_title: 'Chief clerk', tags: ['a'], version: 2 },
+      { email: 'ben@cols.example', first_name: 'Ben', last_name: 'New', job_title: 'Clerk', tags: ['b', 'c'], version: 2 },
+      { email: 'cy@cols.example', first_name: 'Cy', last_name: 'Old', job_title: 'Clerk', tags: [], version: 1 },
+    ]);
+  });
+
   it('matches on the normalised email: re-sending the same rows creates nothing new', async () => {
     const inputs = Array.from({ length: 50 }, (_, i) => ({ firstName: `Up${i}`, email: `up${i}@upsert.example`, lifecycleStage: 'lead' }));
     const first = await owner.post('/api/v1/contacts/batch/upsert', { idProperty: 'email', inputs });

@@ -96,12 +96,22 @@ const recordsetTypes: Record<(typeof contactColumns)[number], string> = {
 };
 const arrayColumns = new Set(['email_list', 'phone_list', 'tags']);
 const fromRecord = (k: string) => (arrayColumns.has(k) ? `ARRAY(SELECT jsonb_array_elements_text(r.${k}))` : `r.${k}`);
-const recordsetShape = `r (id uuid, version integer, ${contactColumns.map((k) => `${k} ${recordsetTypes[k]}`).join(', ')})`;
+type ContactColumn = (typeof contactColumns)[number];
+const shapeOf = (columns: readonly ContactColumn[]) =>
+  `r (id uuid, version integer, ${columns.map((k) => `${k} ${recordsetTypes[k]}`).join(', ')})`;
+const recordsetShape = shapeOf(contactColumns);
 
 /** One row to write: its id, the version it must still have (updates), and its values. */
 export type ContactWriteRow = { id: string; version?: number; values: ContactValues };
 
-const toRecordset = (rows: ContactWriteRow[]) => JSON.stringify(rows.map((r) => ({ id: r.id, version: r.version ?? null, ...r.values })));
+const toRecordset = (rows: ContactWriteRow[], columns: readonly ContactColumn[] = contactColumns) =>
+  JSON.stringify(
+    rows.map((r) => {
+      const record: Record<string, unknown> = { id: r.id, version: r.version ?? null };
+      for (const k of columns) record[k] = r.values[k];
+      return record;
+    }),
+  );
 
 /** The columns the database itself sets on a write; a written row's other columns are the values it was given. */
 type SetByDatabase = Pick<ContactRow, 'id' | 'version' | 'created_at' | 'updated_at' | 'last_activity_at' | 'deleted_at' | 'merged_into'>;
@@ -139,15 +149,26 @@ export async function insertContactRows(db: Queryable, workspaceId: string, rows
   return writtenRows(workspaceId, rows, res.rows);
 }
 
-/** Saves many contacts in one statement, each only if its version is unchanged; returns those saved. */
-export async function updateContactRows(db: Queryable, workspaceId: string, rows: ContactWriteRow[]): Promise<ContactRow[]> {
+/**
+ * Saves many contacts in one statement, each only if its version is unchanged; returns those
+ * saved. Only `columns` are sent and set (by default all): the columns any of the rows changes,
+ * each row giving its new value for all of them. A batch that sets one field of a thousand
+ * contacts then sends that field, not every column of every contact.
+ */
+export async function updateContactRows(
+  db: Queryable,
+  workspaceId: string,
+  rows: ContactWriteRow[],
+  columns: readonly ContactColumn[] = contactColumns,
+): Promise<ContactRow[]> {
   if (rows.length === 0) return [];
+  const set = columns.map((k) => `${k} = ${fromRecord(k)}, `).join('');
   const res = await db.query<SetByDatabase>(
-    `UPDATE contacts c SET ${contactColumns.map((k) => `${k} = ${fromRecord(k)}`).join(', ')}, version = c.version + 1, updated_at = now()
-     FROM jsonb_to_recordset($2::jsonb) AS ${recordsetShape}
+    `UPDATE contacts c SET ${set}version = c.version + 1, updated_at = now()
+     FROM jsonb_to_recordset($2::jsonb) AS ${shapeOf(columns)}
      WHERE c.workspace_id = $1 AND c.id = r.id AND c.version = r.version
      RETURNING ${setByDatabase}`,
-    [workspaceId, toRecordset(rows)],
+    [workspaceId, toRecordset(rows, columns)],
   );
   return writtenRows(workspaceId, rows, res.rows);
 }

@@ -80,6 +80,7 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
     ctx.tx,
     ctx.workspaceId,
     updates.map((u) => ({ id: u.id, version: u.current?.version, values: u.plan.values })),
+    contactColumns.filter((k) => updates.some((u) => !sameJson(u.current?.[k], u.plan.values[k]))),
   ).catch(externalIdTaken);
   if (updated.length !== updates.length) {
     const stale = updates.find((u) => !updated.some((r) => r.id === u.id));
