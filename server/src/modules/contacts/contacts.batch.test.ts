@@ -86,6 +86,15 @@ describe('batch upsert', () => {
       { email: 'ben@cols.example', first_name: 'Ben', last_name: 'New', job_title: 'Clerk', tags: ['b', 'c'], version: 2 },
       { email: 'cy@cols.example', first_name: 'Cy', last_name: 'Old', job_title: 'Clerk', tags: [], version: 1 },
     ]);
+    // A batch whose items change no column, only company links, still writes them.
+    const company = (await owner.post('/api/v1/companies', { name: 'Columns Ltd' })).json();
+    const links = await owner.post('/api/v1/contacts/batch/upsert', {
+      idProperty: 'email',
+      inputs: [{ email: 'cy@cols.example', companies: [{ companyId: company.id }] }],
+    });
+    expect(links.json()).toMatchObject({ updated: 1, failed: 0 });
+    const people = (await owner.get(`/api/v1/companies/${company.id}/contacts`)).json();
+    expect(people.data.map((p: { email: string }) => p.email)).toEqual(['cy@cols.example']);
   });
 
   it('matches on the normalised email: re-sending the same rows creates nothing new', async () => {

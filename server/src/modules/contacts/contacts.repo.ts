@@ -98,7 +98,7 @@ const arrayColumns = new Set(['email_list', 'phone_list', 'tags']);
 const fromRecord = (k: string) => (arrayColumns.has(k) ? `ARRAY(SELECT jsonb_array_elements_text(r.${k}))` : `r.${k}`);
 type ContactColumn = (typeof contactColumns)[number];
 const shapeOf = (columns: readonly ContactColumn[]) =>
-  `r (id uuid, version integer, ${columns.map((k) => `${k} ${recordsetTypes[k]}`).join(', ')})`;
+  `r (${['id uuid', 'version integer', ...columns.map((k) => `${k} ${recordsetTypes[k]}`)].join(', ')})`;
 const recordsetShape = shapeOf(contactColumns);
 
 /** One row to write: its id, the version it must still have (updates), and its values. */
