@@ -96,6 +96,20 @@ export type ChangeContext = {
 };
 type CustomFieldLabels = { key: string; label: string; type?: string; options?: readonly { value: string; label: string }[] | null };
 
+type FieldChanges = Record<string, { from?: unknown; to?: unknown } | undefined>;
+
+/** A field change's changes, by field. */
+const changesOf = (entry: TimelineEntry) => ((entry.data as Record<string, unknown>).changes ?? {}) as FieldChanges;
+
+/** The custom fields a change of `custom` changed, by key, with their two values. */
+function customChanges(change: { from?: unknown; to?: unknown }): [string, unknown, unknown][] {
+  const from = (change.from ?? {}) as Record<string, unknown>;
+  const to = (change.to ?? {}) as Record<string, unknown>;
+  return [...new Set([...Object.keys(from), ...Object.keys(to)])]
+    .filter((k) => JSON.stringify(from[k] ?? null) !== JSON.stringify(to[k] ?? null))
+    .map((k) => [k, from[k], to[k]]);
+}
+
 /** Fields whose values a fact line does not show: ids, amounts without their currency, nested records. */
 const valuelessFields = new Set(['companyId', 'parentCompanyId', 'amount', 'annualRevenue', 'address', 'consent', 'utm']);
 const MAX_CHANGE_FACTS = 4;
@@ -109,22 +123,19 @@ export function changeFacts(entry: TimelineEntry, context: ChangeContext = {}): 
   if (entry.kind !== 'field_change') return [];
   const memberNames = context.memberNames ?? new Map<string, string>();
   const fields = new Map((context.customFields?.[entry.recordType] ?? []).map((f) => [f.key, f]));
-  const changes = ((entry.data as Record<string, unknown>).changes ?? {}) as Record<string, { from?: unknown; to?: unknown } | undefined>;
+  const changes = changesOf(entry);
   // Each change as its label, its two values and the field whose values they are (a user
   // reference reads as the owner does).
   const pairs: [string, unknown, unknown, string?][] = [];
   for (const [key, change] of Object.entries(changes)) {
     if (!change || valuelessFields.has(key)) continue;
     if (key === 'custom') {
-      const from = (change.from ?? {}) as Record<string, unknown>;
-      const to = (change.to ?? {}) as Record<string, unknown>;
-      for (const k of new Set([...Object.keys(from), ...Object.keys(to)])) {
-        if (JSON.stringify(from[k] ?? null) === JSON.stringify(to[k] ?? null)) continue;
+      for (const [k, from, to] of customChanges(change)) {
         // A custom field by its label, a choice by its option's label.
         const field = fields.get(k);
         const option = (v: unknown) => field?.options?.find((o) => o.value === v)?.label ?? v;
         const choice = (v: unknown) => (Array.isArray(v) ? v.map(option) : option(v));
-        pairs.push([field?.label ?? changedFields([k]), choice(from[k]), choice(to[k]), field?.type === 'user' ? 'ownerId' : undefined]);
+        pairs.push([field?.label ?? changedFields([k]), choice(from), choice(to), field?.type === 'user' ? 'ownerId' : undefined]);
       }
     } else if (key !== 'emails' || !('email' in changes)) pairs.push([changedFields([key]), change.from, change.to, key]);
   }
@@ -139,16 +150,10 @@ export function changeFacts(entry: TimelineEntry, context: ChangeContext = {}): 
 
 /** The fields a change changed, custom ones by their labels when known: "contract tier, job title". */
 function changedFieldNames(entry: TimelineEntry, context: ChangeContext): string {
-  const changes = ((entry.data as Record<string, unknown>).changes ?? {}) as Record<string, { from?: unknown; to?: unknown } | undefined>;
+  const changes = changesOf(entry);
   const labels = new Map((context.customFields?.[entry.recordType] ?? []).map((f) => [f.key, f.label]));
-  const custom = changes.custom;
-  if (!custom || labels.size === 0) return changedFields(Object.keys(changes));
-  const from = (custom.from ?? {}) as Record<string, unknown>;
-  const to = (custom.to ?? {}) as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(from), ...Object.keys(to)])].filter(
-    (k) => JSON.stringify(from[k] ?? null) !== JSON.stringify(to[k] ?? null),
-  );
-  const named = keys.map((k) => labels.get(k) ?? changedFields([k]));
+  if (!changes.custom || labels.size === 0) return changedFields(Object.keys(changes));
+  const named = customChanges(changes.custom).map(([k]) => labels.get(k) ?? changedFields([k]));
   return [
     ...new Set([
       ...named,
