@@ -3,7 +3,7 @@
 // provokes that failed request on purpose), and screenshots at desktop and phone width.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { ensureWebBuilt, root } from '../../scripts/ensure.mjs';
 import { buildApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
@@ -28,8 +28,11 @@ export type BrowserRun = {
   page: Page;
   /** Console errors and warnings seen so far, other than the expected failed requests. */
   consoleProblems: string[];
-  /** Saves the page at desktop and phone width as docs/screenshots/<name>-{desktop,phone}.png. */
-  screenshots(name: string): Promise<void>;
+  /**
+   * Saves the page at desktop and phone width as docs/screenshots/<name>-{desktop,phone}.png,
+   * each scrolled to `scrollTo` when given (a part far down the page).
+   */
+  screenshots(name: string, scrollTo?: Locator): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -86,12 +89,14 @@ export async function startBrowserRun(options: {
       consoleProblems.push(`${msg.type()}: ${msg.text()} (${resource})`);
     });
     page.on('pageerror', (err) => consoleProblems.push(`pageerror: ${err.message}`));
-    const screenshots = async (name: string) => {
+    const screenshots = async (name: string, scrollTo?: Locator) => {
       // Toasts come and go; they are left out so the pictures show the screen itself.
       const style = '.toasts { display: none }';
+      await scrollTo?.scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(SHOTS, `${name}-desktop.png`), style });
       await page.setViewportSize(PHONE);
       await page.waitForTimeout(200);
+      await scrollTo?.scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(SHOTS, `${name}-phone.png`), style });
       await page.setViewportSize(DESKTOP);
       await page.waitForTimeout(200);

@@ -198,6 +198,11 @@ describe('record pages in a browser', () => {
       .toEqual(['gold', 1200]);
     await page.getByText('1,200 employees').waitFor();
     await screenshotsFromTop('company-page');
+    // The change is on the timeline with its values, the custom field and its choice by their labels.
+    const change = page.getByText('Contract tier: empty → Gold');
+    await change.waitFor();
+    await page.getByText('Changed Contract tier, employees').waitFor();
+    await run.screenshots('company-timeline-change', change);
 
     // A deal of the company: add her with a role.
     const deal = await apiCall<{ id: string }>('POST', '/api/v1/deals', {

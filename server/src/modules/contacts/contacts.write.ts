@@ -67,8 +67,10 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
         existing.map((i) => i.current as ContactRow),
       );
   const beforeById = new Map(beforeViews.map((v) => [v.id, v]));
-  // An update that changes nothing writes nothing: no new version, audit row, event or timeline entry.
-  const items = all.filter((i) => !isNoop(i, beforeById.get(i.id)));
+  // The columns each update changes: the update sets those, and one that changes nothing (no
+  // column, link or consent) writes nothing: no new version, audit row, event or timeline entry.
+  const changed = new Map(all.map((i) => [i, changedColumns(i)]));
+  const items = all.filter((i) => !isNoop(i, changed.get(i) ?? [], beforeById.get(i.id)));
   const creates = items.filter((i) => !i.current);
   const updates = items.filter((i) => i.current);
   const inserted = await insertContactRows(
@@ -80,7 +82,7 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
     ctx.tx,
     ctx.workspaceId,
     updates.map((u) => ({ id: u.id, version: u.current?.version, values: u.plan.values })),
-    contactColumns.filter((k) => updates.some((u) => !sameJson(u.current?.[k], u.plan.values[k]))),
+    contactColumns.filter((k) => updates.some((u) => changed.get(u)?.includes(k))),
   ).catch(externalIdTaken);
   if (updated.length !== updates.length) {
     const stale = updates.find((u) => !updated.some((r) => r.id === u.id));
@@ -167,11 +169,15 @@ async function viewsAfter(
   return views;
 }
 
-/** Whether a planned update would leave the contact exactly as it is. */
-function isNoop(item: ContactWriteItem, before: ContactView | undefined): boolean {
+/** The columns a planned write gives a value other than the contact's current one (all, for a new contact). */
+function changedColumns(item: ContactWriteItem): (typeof contactColumns)[number][] {
   const current = item.current;
-  if (!current || !before || item.plan.consent.length > 0) return false;
-  if (!contactColumns.every((k) => sameJson(current[k], item.plan.values[k]))) return false;
+  return current ? contactColumns.filter((k) => !sameJson(current[k], item.plan.values[k])) : [...contactColumns];
+}
+
+/** Whether a planned update would leave the contact exactly as it is. */
+function isNoop(item: ContactWriteItem, changed: readonly string[], before: ContactView | undefined): boolean {
+  if (!item.current || !before || item.plan.consent.length > 0 || changed.length > 0) return false;
   if (!item.plan.companies) return true;
   const links = (l: { companyId: string; title: string | null; role: string | null; primary: boolean }[]) =>
     stableJson([...l].sort((a, b) => (a.companyId < b.companyId ? -1 : 1)).map((c) => [c.companyId, c.title, c.role, c.primary]));

@@ -65,26 +65,30 @@ const realClock: Clock = { now: () => new Date() };
  * enqueues a job for each.
  */
 export function webhooksConsumer(deps: Pick<Deps, 'queue'>): Consumer {
+  // The types each workspace's enabled subscriptions listen to, read once per relay batch (by its
+  // transaction): `candidates` reads them, `wanted` then judges the same events' payloads by them.
+  const listenedIn = new WeakMap<Queryable, Map<string, Set<string>>>();
+  const listened = async (tx: Queryable, events: { workspaceId: string }[]) => {
+    const known = listenedIn.get(tx);
+    if (known && events.every((e) => known.has(e.workspaceId))) return known;
+    const types = await listenedTypes(tx, [...new Set(events.map((e) => e.workspaceId))]);
+    listenedIn.set(tx, types);
+    return types;
+  };
   return {
     name: 'webhooks',
     accepts: isWebhookSource,
     // Events no enabled subscription of their workspace could want (most, where nobody has
     // subscribed) are dropped before their payloads are read.
     candidates: async (tx, events) => {
-      const listened = await listenedTypes(tx, [...new Set(events.map((e) => e.workspaceId))]);
-      return events.filter((e) => {
-        const types = listened.get(e.workspaceId);
-        return types !== undefined && possibleWebhookTypes(e.type).some((t) => types.has(t));
-      });
+      const types = await listened(tx, events);
+      return events.filter((e) => possibleWebhookTypes(e.type).some((t) => types.get(e.workspaceId)?.has(t)));
     },
     // Only events an enabled subscription listens to become jobs; fanOut checks again when it
     // runs, so a subscription disabled meanwhile gets nothing.
     wanted: async (tx, events) => {
-      const listened = await listenedTypes(tx, [...new Set(events.map((e) => e.workspaceId))]);
-      return events.filter((e) => {
-        const types = listened.get(e.workspaceId);
-        return types !== undefined && webhookMessagesFor(e).some((m) => types.has(m.type));
-      });
+      const types = await listened(tx, events);
+      return events.filter((e) => webhookMessagesFor(e).some((m) => types.get(e.workspaceId)?.has(m.type)));
     },
     handle: async (tx, event) => {
       await fanOut(tx, deps.queue, event);

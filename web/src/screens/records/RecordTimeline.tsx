@@ -105,10 +105,12 @@ export function RecordTimeline({
   });
   const members = useMembers();
   const memberEmails = useMemo(() => new Set([...(members.data?.values() ?? [])].map((m) => m.email.toLowerCase())), [members.data]);
-  // A company's timeline holds its people's and deals' changes too, each named by its own fields.
-  const contactFields = useRecordCustomFields('contact');
-  const companyFields = useRecordCustomFields('company');
-  const dealFields = useRecordCustomFields('deal');
+  // A company's timeline holds its people's and deals' changes too, each named by its own fields;
+  // a contact's or a deal's holds only its own.
+  const rollsUp = recordType === 'company';
+  const contactFields = useRecordCustomFields('contact', rollsUp || recordType === 'contact');
+  const companyFields = useRecordCustomFields('company', rollsUp);
+  const dealFields = useRecordCustomFields('deal', rollsUp || recordType === 'deal');
   const changeContext = useMemo<ChangeContext>(
     () => ({
       memberNames: new Map([...(members.data?.values() ?? [])].map((m) => [m.userId, m.name || m.email])),

@@ -22,9 +22,10 @@ export const recordKeys = {
   tasks: (type: RecordType, id: string, status: 'open' | 'completed') => ['tasks', 'record', type, id, status] as const,
 };
 
-/** The live custom fields of a record type, in their order (the key the lists use too). */
-export function useRecordCustomFields(objectType: RecordType) {
+/** The live custom fields of a record type, in their order (the key the lists use too); not asked for when not `enabled`. */
+export function useRecordCustomFields(objectType: RecordType, enabled = true) {
   return useQuery({
+    enabled,
     queryKey: ['custom-fields', objectType],
     queryFn: async () => (await unwrap(api.GET('/api/v1/custom-fields', { params: { query: { objectType } } }))).data,
     staleTime: 60_000,
