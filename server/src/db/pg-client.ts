@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { type Database, DatabaseError, type Queryable, type QueryOptions, type QueryResult, type Row } from './database.ts';
-
-// bigint columns (counts, sums) come back as JavaScript numbers, as they do from PGlite.
-pg.types.setTypeParser(20, (v) => Number(v));
-// Dates (no time) stay 'YYYY-MM-DD' strings, as in PGlite, instead of local-midnight Date objects.
-pg.types.setTypeParser(1082, (v) => v);
+import './types.ts';
 
 function wrapError(err: unknown): never {
   const e = err as { message?: string; code?: string; detail?: string; constraint?: string };

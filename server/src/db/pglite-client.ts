@@ -1,5 +1,14 @@
 import { Worker } from 'node:worker_threads';
+import type {
+  BackendMessage,
+  CommandCompleteMessage,
+  DataRowMessage,
+  RowDescriptionMessage,
+  DatabaseError as WireError,
+} from 'pg-protocol/dist/messages.js';
+import { Parser } from 'pg-protocol/dist/parser.js';
 import { type Database, DatabaseError, type Queryable, type QueryOptions, type QueryResult, type Row } from './database.ts';
+import { textParser } from './types.ts';
 
 type Reply = {
   id: number;
@@ -25,6 +34,38 @@ export type PgliteOptions = {
   /** How often, at most, a write checks whether a checkpoint is due (milliseconds; default 10 s). */
   checkpointCheckMs?: number;
 };
+
+/**
+ * The result of one statement from the backend's messages, as node-postgres reads a server's:
+ * its parser, its type parsers, the row count from the command tag. Throws the statement's error.
+ */
+export function readResult<T>(bytes: Buffer): QueryResult<T> {
+  const rows: T[] = [];
+  let rowCount = 0;
+  let names: string[] = [];
+  let parsers: ((value: string) => unknown)[] = [];
+  let error: WireError | undefined;
+  new Parser().parse(bytes, (msg: BackendMessage) => {
+    if (msg.name === 'dataRow') {
+      const fields = (msg as DataRowMessage).fields as (string | null)[];
+      const row: Row = {};
+      for (let i = 0; i < fields.length; i++) {
+        const v = fields[i] as string | null;
+        row[names[i] as string] = v === null ? null : (parsers[i] as (value: string) => unknown)(v);
+      }
+      rows.push(row as T);
+    } else if (msg.name === 'rowDescription') {
+      const fields = (msg as RowDescriptionMessage).fields;
+      names = fields.map((f) => f.name);
+      parsers = fields.map((f) => textParser(f.dataTypeID));
+    } else if (msg.name === 'commandComplete') {
+      const counted = /(\d+)$/.exec((msg as CommandCompleteMessage).text);
+      rowCount = counted ? Number(counted[1]) : 0;
+    } else if (msg.name === 'error' && !error) error = msg as WireError;
+  });
+  if (error) throw new DatabaseError(error.message, error.code, error.detail, error.constraint);
+  return { rows, rowCount: rowCount || rows.length };
+}
 
 /** A FIFO lock: the embedded database has one connection, so a transaction must hold it. */
 class Lock {
@@ -102,7 +143,7 @@ export class PgliteDatabase implements Database {
 
   private async send<T>(sql: string, params: readonly unknown[] | undefined, options?: QueryOptions): Promise<QueryResult<T>> {
     const reply = await this.call({ op: 'query', sql, params: params ?? [], prepare: options?.prepare === true });
-    return { rows: (reply.rows ?? []) as T[], rowCount: reply.rowCount ?? 0 };
+    return readResult<T>(Buffer.from(reply.data ?? new ArrayBuffer(0)));
   }
 
   private async script(sql: string, inTx: boolean): Promise<Row[]> {

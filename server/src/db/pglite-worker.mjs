@@ -3,7 +3,7 @@
 // (pglite-client.ts) holds a lock while a transaction is open, so no other statement can slip
 // into it.
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite, parse, protocol } from '@electric-sql/pglite';
+import { PGlite, protocol } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pgUtils from 'pg/lib/utils.js';
 
@@ -21,14 +21,21 @@ async function open() {
   return db;
 }
 
-function concat(parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+function concat(parts, length = parts.reduce((n, p) => n + p.length, 0)) {
+  const out = new Uint8Array(length);
   let at = 0;
   for (const p of parts) {
     out.set(p, at);
     at += p.length;
   }
   return out;
+}
+
+/** Whether a run of backend messages holds an ErrorResponse ('E'). */
+function failed(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 0; at + 5 <= bytes.length; at += 1 + view.getInt32(at + 1)) if (bytes[at] === 69) return true;
+  return false;
 }
 
 // Statements kept prepared (`prepare`), by text: the name each was prepared under.
@@ -43,6 +50,11 @@ let statements = 0;
  * is parsed under a name the first time and only bound and executed after, as node-postgres does
  * with a named statement; if that first run fails, the name is not kept (the next run prepares
  * the statement again under a new one).
+ *
+ * Returns the backend's messages as they came, unparsed: the main thread reads them with
+ * node-postgres's own parser and type parsers (pglite-client.ts), which is several times faster
+ * than PGlite's message objects and gives the same values as a PostgreSQL server. The bytes are
+ * handed over, not copied.
  */
 async function runQuery(text, params, prepare) {
   const { serialize } = protocol;
@@ -57,9 +69,18 @@ async function runQuery(text, params, prepare) {
     serialize.execute({}),
     serialize.sync(),
   );
-  const { messages } = await db.execProtocol(concat(parts));
-  if (name) prepared.set(text, name);
-  return parse.parseResults(messages, db.parsers)[0] ?? { rows: [], affectedRows: 0 };
+  const chunks = [];
+  let length = 0;
+  // The chunks are views of the database's memory, reused after the call: each is copied.
+  await db.execProtocolRawStream(concat(parts), {
+    onRawData: (chunk) => {
+      chunks.push(chunk.slice());
+      length += chunk.length;
+    },
+  });
+  const out = chunks.length === 1 ? chunks[0] : concat(chunks, length);
+  if (name && !failed(out)) prepared.set(text, name);
+  return out;
 }
 
 function serializeError(err) {
@@ -84,8 +105,9 @@ async function handle(msg) {
       db = await open();
       parentPort.postMessage({ id: msg.id, ok: true });
     } else if (msg.op === 'query') {
-      const res = await runQuery(msg.sql, msg.params ?? [], msg.prepare === true);
-      parentPort.postMessage({ id: msg.id, ok: true, rows: res.rows, rowCount: res.affectedRows || res.rows.length });
+      const bytes = await runQuery(msg.sql, msg.params ?? [], msg.prepare === true);
+      const data = bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+      parentPort.postMessage({ id: msg.id, ok: true, data }, [data]);
     } else if (msg.op === 'exec') {
       try {
         const results = await db.exec(msg.sql);

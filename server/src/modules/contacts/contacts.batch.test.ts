@@ -113,6 +113,41 @@ describe('batch upsert', () => {
     expect(seven.headers.etag).toBe('"2"');
   });
 
+  it("matches a contact's other addresses too, once however many of them the batch names", async () => {
+    const made = await owner.post('/api/v1/contacts', {
+      firstName: 'Many',
+      emails: [
+        { address: 'many@upsert.example', primary: true },
+        { address: 'many.work@upsert.example' },
+        { address: 'many.home@upsert.example' },
+      ],
+    });
+    const id = made.json().id;
+    const res = await owner.post('/api/v1/contacts/batch/upsert', {
+      idProperty: 'email',
+      inputs: [
+        { email: 'Many.Work@upsert.example', jobTitle: 'Buyer' },
+        { email: 'many.home@upsert.example', lastName: 'Ways' },
+        { email: 'nobody.yet@upsert.example', firstName: 'New' },
+      ],
+    });
+    expect(res.json()).toMatchObject({ created: 1, updated: 2, failed: 0 });
+    expect(
+      res
+        .json()
+        .results.slice(0, 2)
+        .map((r: { id: string }) => r.id),
+    ).toEqual([id, id]);
+    const c = (await owner.get(`/api/v1/contacts/${id}`)).json();
+    // An item's `email` is the contact's primary address: the last item's, keeping the others.
+    expect(c).toMatchObject({ firstName: 'Many', lastName: 'Ways', jobTitle: 'Buyer', email: 'many.home@upsert.example' });
+    expect(c.emails.map((e: { address: string }) => e.address).sort()).toEqual([
+      'many.home@upsert.example',
+      'many.work@upsert.example',
+      'many@upsert.example',
+    ]);
+  });
+
   it('re-sending identical rows writes nothing: no new version, audit row or event', async () => {
     const inputs = [{ firstName: 'Same', email: 'same@upsert.example', tags: ['a', 'b'], address: { city: 'Lyon' }, custom: {} }];
     const first = (await owner.post('/api/v1/contacts/batch/upsert', { idProperty: 'email', inputs })).json();
