@@ -45,6 +45,16 @@ describe('statements', () => {
     expect(none.rows).toEqual([]);
   });
 
+  it('read numbers, arrays and errors as node-postgres reads a server, and compile no JIT code', async () => {
+    const row = (await db.query('SELECT 12.50::numeric AS amount, ARRAY[1, 2]::int[] AS ints, ARRAY[$1::uuid] AS ids', [id1])).rows[0];
+    expect(row).toEqual({ amount: '12.50', ints: [1, 2], ids: [id1] });
+    await expect(db.query('INSERT INTO stmt_probe (id) VALUES ($1)', [id1])).rejects.toMatchObject({
+      code: '23505',
+      constraint: 'stmt_probe_pkey',
+    });
+    if (db.kind === 'postgres') expect((await db.query('SHOW jit')).rows[0]).toEqual({ jit: 'off' });
+  });
+
   it('count the rows a write changed', async () => {
     await db.query('INSERT INTO stmt_probe (id, name) VALUES ($1, $2)', [id2, 'second']);
     const res = await db.query('UPDATE stmt_probe SET ok = $1 WHERE id = ANY($2::uuid[])', [false, [id1, id2]]);
