@@ -79,7 +79,7 @@ async function runQuery(text, params, prepare) {
     },
   });
   const out = chunks.length === 1 ? chunks[0] : concat(chunks, length);
-  if (name && !failed(out)) prepared.set(text, name);
+  if (parsing && name && !failed(out)) prepared.set(text, name);
   return out;
 }
 
