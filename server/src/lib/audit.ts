@@ -43,11 +43,25 @@ export async function recordWrite(ctx: Ctx, write: RecordedWrite): Promise<{ eve
 
 /** recordWrite for many writes at once: two multi-row statements, whatever the count (batches, imports). */
 export async function recordWrites(ctx: Ctx, writes: RecordedWrite[]): Promise<{ eventId: string; changes: Changes }[]> {
-  if (writes.length === 0) return [];
+  const { results, written } = sendRecordedWrites(ctx, writes);
+  await written;
+  return results;
+}
+
+/**
+ * recordWrites without waiting for the database: both statements are sent at once and the
+ * event ids and changes come back straight away, for a caller that goes on building while they
+ * run (see Pipeline in db/database.ts). `written` settles when both statements have.
+ */
+export function sendRecordedWrites(
+  ctx: Ctx,
+  writes: RecordedWrite[],
+): { results: { eventId: string; changes: Changes }[]; written: Promise<void> } {
+  if (writes.length === 0) return { results: [], written: Promise.resolve() };
   const results = writes.map((w) => ({ eventId: newId(), changes: diffFields(w.before, w.after) }));
   // The rows travel as one JSON document: cheaper to build and to read than parallel arrays of
   // JSON texts, which the driver must escape element by element.
-  await ctx.tx.query(
+  const changes = ctx.tx.query(
     `INSERT INTO record_changes (workspace_id, id, record_type, record_id, action, actor_type, actor_id, changes, request_id)
      SELECT $1, r.id, r.record_type, r.record_id, r.action, $2, $3, r.changes, $4
      FROM jsonb_to_recordset($5::jsonb) AS r (id uuid, record_type text, record_id uuid, action text, changes jsonb)`,
@@ -67,7 +81,7 @@ export async function recordWrites(ctx: Ctx, writes: RecordedWrite[]): Promise<{
       ),
     ],
   );
-  await insertEvents(
+  const events = insertEvents(
     ctx,
     writes.map((w, i) => ({
       id: results[i]?.eventId as string,
@@ -77,7 +91,7 @@ export async function recordWrites(ctx: Ctx, writes: RecordedWrite[]): Promise<{
       payload: { record: w.after ?? w.before, changes: results[i]?.changes, ...w.payload },
     })),
   );
-  return results;
+  return { results, written: Promise.all([changes, events]).then(() => undefined) };
 }
 
 type OutboxEvent = { id: string; type: string; recordType: string; recordId: string; payload: Record<string, unknown> };
@@ -96,13 +110,13 @@ async function insertEvents(ctx: Ctx, events: OutboxEvent[]): Promise<void> {
   );
 }
 
-/** A domain event to append to the outbox. */
-export type NewEvent = { type: string; recordType: string; recordId: string; payload: Record<string, unknown> };
+/** A domain event to append to the outbox (its id made here unless given). */
+export type NewEvent = { id?: string; type: string; recordType: string; recordId: string; payload: Record<string, unknown> };
 
 /** Appends a domain event to the outbox in the caller's transaction; returns its id. */
 export async function emitEvent(ctx: Ctx, event: NewEvent): Promise<string> {
-  const id = newId();
-  await insertEvents(ctx, [{ id, ...event }]);
+  const id = event.id ?? newId();
+  await insertEvents(ctx, [{ ...event, id }]);
   return id;
 }
 
@@ -111,6 +125,6 @@ export async function emitEvents(ctx: Ctx, events: NewEvent[]): Promise<void> {
   if (events.length > 0)
     await insertEvents(
       ctx,
-      events.map((e) => ({ id: newId(), ...e })),
+      events.map((e) => ({ ...e, id: e.id ?? newId() })),
     );
 }

@@ -21,10 +21,13 @@ export type ContactWriteEnv = {
 /** Loads the workspace defaults, members, contact custom fields and the linked companies of `inputs`. */
 export async function contactWriteEnv(ctx: Ctx, inputs: ContactWrite[]): Promise<ContactWriteEnv> {
   const linked = [...new Set(inputs.flatMap((i) => i.companies?.map((c) => c.companyId) ?? []))];
-  const workspace = await findWorkspace(ctx.tx, ctx.workspaceId);
-  const members = await memberIds(ctx.tx, ctx.workspaceId);
-  const customDefs = await listCustomFieldRows(ctx.tx, ctx.workspaceId, 'contact');
-  const companyIds = await existingCompanyIds(ctx.tx, ctx.workspaceId, linked);
+  // Sent together: the transaction runs them back to back, without a wait between.
+  const [workspace, members, customDefs, companyIds] = await Promise.all([
+    findWorkspace(ctx.tx, ctx.workspaceId),
+    memberIds(ctx.tx, ctx.workspaceId),
+    listCustomFieldRows(ctx.tx, ctx.workspaceId, 'contact'),
+    existingCompanyIds(ctx.tx, ctx.workspaceId, linked),
+  ]);
   return { settings: { ...defaultWorkspaceSettings, ...workspace?.settings }, members, customDefs, companyIds };
 }
 

@@ -114,7 +114,10 @@ const toRecordset = (rows: ContactWriteRow[], columns: readonly ContactColumn[] 
   );
 
 /** The columns the database itself sets on a write; a written row's other columns are the values it was given. */
-type SetByDatabase = Pick<ContactRow, 'id' | 'version' | 'created_at' | 'updated_at' | 'last_activity_at' | 'deleted_at' | 'merged_into'>;
+export type SetByDatabase = Pick<
+  ContactRow,
+  'id' | 'version' | 'created_at' | 'updated_at' | 'last_activity_at' | 'deleted_at' | 'merged_into'
+>;
 const setByDatabase = 'c.id, c.version, c.created_at, c.updated_at, c.last_activity_at, c.deleted_at, c.merged_into';
 const jsonbColumns = contactColumns.filter((k) => recordsetTypes[k] === 'jsonb' && !arrayColumns.has(k));
 
@@ -123,7 +126,7 @@ const jsonbColumns = contactColumns.filter((k) => recordsetTypes[k] === 'jsonb' 
  * gives them back) with the columns the database set. Reading the whole rows back instead cost
  * more than the write itself on the embedded database (1,000 rows: about 50 ms of 150).
  */
-function writtenRows(workspaceId: string, rows: ContactWriteRow[], set: SetByDatabase[]): ContactRow[] {
+export function writtenRows(workspaceId: string, rows: ContactWriteRow[], set: SetByDatabase[]): ContactRow[] {
   const byId = new Map(rows.map((r) => [r.id, r.values]));
   return set.map((db) => {
     const values = byId.get(db.id) as ContactValues;
@@ -137,8 +140,8 @@ function writtenRows(workspaceId: string, rows: ContactWriteRow[], set: SetByDat
   });
 }
 
-/** Inserts many contacts in one statement. */
-export async function insertContactRows(db: Queryable, workspaceId: string, rows: ContactWriteRow[]): Promise<ContactRow[]> {
+/** Inserts many contacts in one statement; returns what the database set of each (see writtenRows for the whole rows). */
+export async function insertContactRows(db: Queryable, workspaceId: string, rows: ContactWriteRow[]): Promise<SetByDatabase[]> {
   if (rows.length === 0) return [];
   const res = await db.query<SetByDatabase>(
     `INSERT INTO contacts AS c (workspace_id, id, ${contactColumns.join(', ')})
@@ -146,12 +149,12 @@ export async function insertContactRows(db: Queryable, workspaceId: string, rows
      RETURNING ${setByDatabase}`,
     [workspaceId, toRecordset(rows)],
   );
-  return writtenRows(workspaceId, rows, res.rows);
+  return res.rows;
 }
 
 /**
- * Saves many contacts in one statement, each only if its version is unchanged; returns those
- * saved. Only `columns` are sent and set (by default all): the columns any of the rows changes,
+ * Saves many contacts in one statement, each only if its version is unchanged; returns what the
+ * database set of those saved (see writtenRows for the whole rows). Only `columns` are sent and set (by default all): the columns any of the rows changes,
  * each row giving its new value for all of them. A batch that sets one field of a thousand
  * contacts then sends that field, not every column of every contact.
  */
@@ -160,7 +163,7 @@ export async function updateContactRows(
   workspaceId: string,
   rows: ContactWriteRow[],
   columns: readonly ContactColumn[] = contactColumns,
-): Promise<ContactRow[]> {
+): Promise<SetByDatabase[]> {
   if (rows.length === 0) return [];
   const set = columns.map((k) => `${k} = ${fromRecord(k)}, `).join('');
   const res = await db.query<SetByDatabase>(
@@ -170,7 +173,7 @@ export async function updateContactRows(
      RETURNING ${setByDatabase}`,
     [workspaceId, toRecordset(rows, columns)],
   );
-  return writtenRows(workspaceId, rows, res.rows);
+  return res.rows;
 }
 
 /** A contact by id, including deleted and merged-away ones (callers decide what those mean). */

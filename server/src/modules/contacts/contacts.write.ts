@@ -1,6 +1,6 @@
 import type { Ctx } from '../../context.ts';
-import { isUniqueViolation } from '../../db/database.ts';
-import { emitEvents, type NewEvent, recordWrites } from '../../lib/audit.ts';
+import { isUniqueViolation, Pipeline } from '../../db/database.ts';
+import { emitEvents, type NewEvent, sendRecordedWrites } from '../../lib/audit.ts';
 import { AppError } from '../../lib/errors.ts';
 import { groupBy, newId } from '../../lib/ids.ts';
 import { sameJson, stableJson } from '../../lib/stable-json.ts';
@@ -16,7 +16,9 @@ import {
   insertContactRows,
   linksReadWith,
   replaceCompanyLinks,
+  type SetByDatabase,
   updateContactRows,
+  writtenRows,
 } from './contacts.repo.ts';
 
 /**
@@ -57,6 +59,12 @@ function externalIdTaken(err: unknown): never {
  * company links, consent history, audit rows and events, and timeline entries. Updates are
  * conditional on the version each was planned from; if any changed meanwhile the whole call
  * fails with 412 and nothing is written. Returns the saved rows in the order of `items`.
+ *
+ * The statements go to the database back to back (a Pipeline) while the audit rows, events and
+ * timeline entries are built from the rows as they will be saved: of a written row, the database
+ * sets only the version (one more), the creation and update times (the transaction's time) and
+ * keeps the rest, so the write predicts those and checks the prediction against what the
+ * statements return. For a thousand contacts that overlaps most of the building with the update.
  */
 export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Promise<ContactRow[]> {
   const existing = all.filter((i) => i.current);
@@ -71,48 +79,38 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
   // column, link or consent) writes nothing: no new version, audit row, event or timeline entry.
   const changed = new Map(all.map((i) => [i, changedColumns(i)]));
   const items = all.filter((i) => !isNoop(i, changed.get(i) ?? [], beforeById.get(i.id)));
-  const creates = items.filter((i) => !i.current);
-  const updates = items.filter((i) => i.current);
-  const inserted = await insertContactRows(
-    ctx.tx,
-    ctx.workspaceId,
-    creates.map((c) => ({ id: c.id, values: c.plan.values })),
-  ).catch(externalIdTaken);
-  const updated = await updateContactRows(
-    ctx.tx,
-    ctx.workspaceId,
-    updates.map((u) => ({ id: u.id, version: u.current?.version, values: u.plan.values })),
-    contactColumns.filter((k) => updates.some((u) => changed.get(u)?.includes(k))),
-  ).catch(externalIdTaken);
-  if (updated.length !== updates.length) {
-    const stale = updates.find((u) => !updated.some((r) => r.id === u.id));
-    throw new AppError('precondition_failed', `Contact ${stale?.id} changed while this request ran; retry it`);
-  }
-  await replaceCompanyLinks(
-    ctx.tx,
-    ctx.workspaceId,
-    items.filter((i) => i.plan.companies).map((i) => ({ contactId: i.id, links: i.plan.companies ?? [] })),
+  if (items.length === 0) return all.map((i) => i.current as ContactRow);
+
+  const sent = new Pipeline();
+  const { clock, inserting, updating, linking } = sendRowWrites(ctx, sent, items, changed);
+  // The new links are read back (for their companies' names) once written.
+  const relinked = items.filter((i) => i.plan.companies);
+  const links = relinked.length
+    ? await sent.wait(
+        linking.then(() =>
+          companyLinksOf(
+            ctx.tx,
+            ctx.workspaceId,
+            relinked.map((i) => i.id),
+          ),
+        ),
+      )
+    : [];
+  const now = (await sent.wait(clock)).rows[0]?.now as Date;
+  const predicted = new Map(
+    writtenRows(
+      ctx.workspaceId,
+      asWriteRows(items),
+      items.map((i) => predictedSet(i, now)),
+    ).map((r) => [r.id, r]),
   );
-  await insertConsentEvents(
-    ctx.tx,
-    ctx.workspaceId,
-    items.flatMap((i) =>
-      i.plan.consent.map((c) => ({
-        id: newId(),
-        contactId: i.id,
-        channel: c.channel,
-        state: c.state,
-        method: c.method,
-        source: c.source,
-        textVersion: c.textVersion,
-        actorType: ctx.actor.type,
-        actorId: ctx.actor.userId,
-      })),
-    ),
+  const afterViews = viewsAfter(
+    items,
+    predicted,
+    beforeById,
+    groupBy(links, (l) => l.contact_id),
   );
-  const byId = new Map([...inserted, ...updated].map((r) => [r.id, r]));
-  const afterViews = await viewsAfter(ctx, items, byId, beforeById);
-  const results = await recordWrites(
+  const { results, written } = sendRecordedWrites(
     ctx,
     items.map((i) => ({
       recordType: 'contact',
@@ -122,19 +120,107 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
       after: auditFields(afterViews.get(i.id)),
     })),
   );
+  sent.add(written);
+  const { timeline, lifecycleEvents } = timelineOf(items, afterViews, results);
+  sent.add(addTimelineEntries(ctx, timeline));
+  sent.add(emitEvents(ctx, lifecycleEvents));
+  await sent.settle();
+
+  const updated = await updating;
+  const updates = items.filter((i) => i.current);
+  if (updated.length !== updates.length) {
+    const stale = updates.find((u) => !updated.some((r) => r.id === u.id));
+    throw new AppError('precondition_failed', `Contact ${stale?.id} changed while this request ran; retry it`);
+  }
+  // Each row as saved: as predicted, unless a column the database keeps moved since the contact
+  // was read (an activity logged meanwhile sets its last activity time without a new version).
+  const byId = new Map<string, ContactRow>();
+  const moved: ContactRow[] = [];
+  for (const set of [...(await inserting), ...updated]) {
+    const row = predicted.get(set.id) as ContactRow;
+    if (sameJson(setByDatabase(row), set)) byId.set(set.id, row);
+    else {
+      const saved = { ...row, ...set };
+      byId.set(set.id, saved);
+      moved.push(saved);
+    }
+  }
+  await correctMovedEvents(ctx, moved, afterViews, [...results.map((r) => r.eventId), ...lifecycleEvents.map((e) => e.id as string)]);
+  return all.map((i) => byId.get(i.id) ?? (i.current as ContactRow));
+}
+
+/**
+ * Sends the statements that write the rows, their company links and consent history, without
+ * waiting: the transaction's time first, for predicting the rows as saved.
+ */
+function sendRowWrites(ctx: Ctx, sent: Pipeline, items: ContactWriteItem[], changed: Map<ContactWriteItem, string[]>) {
+  const creates = items.filter((i) => !i.current);
+  const updates = items.filter((i) => i.current);
+  const clock = sent.add(ctx.tx.query<{ now: Date }>('SELECT now() AS now'));
+  const inserting = sent.add(
+    insertContactRows(
+      ctx.tx,
+      ctx.workspaceId,
+      creates.map((c) => ({ id: c.id, values: c.plan.values })),
+    ).catch(externalIdTaken),
+  );
+  const updating = sent.add(
+    updateContactRows(
+      ctx.tx,
+      ctx.workspaceId,
+      updates.map((u) => ({ id: u.id, version: u.current?.version, values: u.plan.values })),
+      contactColumns.filter((k) => updates.some((u) => changed.get(u)?.includes(k))),
+    ).catch(externalIdTaken),
+  );
+  const linking = sent.add(
+    replaceCompanyLinks(
+      ctx.tx,
+      ctx.workspaceId,
+      items.filter((i) => i.plan.companies).map((i) => ({ contactId: i.id, links: i.plan.companies ?? [] })),
+    ),
+  );
+  sent.add(
+    insertConsentEvents(
+      ctx.tx,
+      ctx.workspaceId,
+      items.flatMap((i) =>
+        i.plan.consent.map((c) => ({
+          id: newId(),
+          contactId: i.id,
+          channel: c.channel,
+          state: c.state,
+          method: c.method,
+          source: c.source,
+          textVersion: c.textVersion,
+          actorType: ctx.actor.type,
+          actorId: ctx.actor.userId,
+        })),
+      ),
+    ),
+  );
+  return { clock, inserting, updating, linking };
+}
+
+/** The timeline entries of the written contacts, and the lifecycle-stage events among them. */
+function timelineOf(
+  items: ContactWriteItem[],
+  afterViews: Map<string, ContactView>,
+  results: { changes: Record<string, { from: unknown; to: unknown }> }[],
+): { timeline: NewTimelineEntry[]; lifecycleEvents: NewEvent[] } {
   const timeline: NewTimelineEntry[] = [];
   const lifecycleEvents: NewEvent[] = [];
   items.forEach((item, n) => {
     const target = { recordType: 'contact' as const, recordId: item.id };
-    const row = byId.get(item.id) as ContactRow;
     if (!item.current) {
       timeline.push({ ...target, kind: 'created', data: { name: afterViews.get(item.id)?.name } });
       return;
     }
-    if (item.current.lifecycle_stage !== row.lifecycle_stage) {
-      const change = { from: item.current.lifecycle_stage, to: row.lifecycle_stage };
+    const stage = item.plan.values.lifecycle_stage;
+    if (item.current.lifecycle_stage !== stage) {
+      const change = { from: item.current.lifecycle_stage, to: stage };
       timeline.push({ ...target, kind: 'lifecycle_change', data: change });
       lifecycleEvents.push({
+        id: newId(),
         type: 'contact.lifecycle_stage_changed',
         recordType: 'contact',
         recordId: item.id,
@@ -144,29 +230,68 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
     const shown = visibleChanges(results[n]?.changes ?? {}, ['lifecycleStage']);
     if (shown) timeline.push({ ...target, kind: 'field_change', data: { changes: shown } });
   });
-  await addTimelineEntries(ctx, timeline);
-  await emitEvents(ctx, lifecycleEvents);
-  return all.map((i) => byId.get(i.id) ?? (i.current as ContactRow));
+  return { timeline, lifecycleEvents };
+}
+
+/** Gives the write's events (`eventIds`) the rows as saved where they differ from the prediction. */
+async function correctMovedEvents(ctx: Ctx, moved: ContactRow[], afterViews: Map<string, ContactView>, eventIds: string[]): Promise<void> {
+  if (moved.length === 0) return;
+  const records = moved.map((row) => ({
+    record_id: row.id,
+    record: { ...contactView(row, []), companies: afterViews.get(row.id)?.companies ?? [] },
+  }));
+  await ctx.tx.query(
+    `UPDATE outbox_events e SET payload = jsonb_set(e.payload, '{record}', r.record)
+     FROM jsonb_to_recordset($2::jsonb) AS r (record_id uuid, record jsonb)
+     WHERE e.workspace_id = $1 AND e.id = ANY($3::uuid[]) AND e.record_id = r.record_id`,
+    [ctx.workspaceId, JSON.stringify(records), eventIds],
+  );
+}
+
+/** The planned writes as rows to write (their values, and the version updates are conditional on). */
+const asWriteRows = (items: ContactWriteItem[]) => items.map((i) => ({ id: i.id, version: i.current?.version, values: i.plan.values }));
+
+/**
+ * The columns the database sets on a write, as they will be once the write is saved at `now`:
+ * the version one more, the update time `now`, the rest kept (a new contact is created at `now`).
+ */
+function predictedSet(item: ContactWriteItem, now: Date): SetByDatabase {
+  const current = item.current;
+  return {
+    id: item.id,
+    version: (current?.version ?? 0) + 1,
+    created_at: current?.created_at ?? now,
+    updated_at: now,
+    last_activity_at: current?.last_activity_at ?? null,
+    deleted_at: current?.deleted_at ?? null,
+    merged_into: current?.merged_into ?? null,
+  };
+}
+
+/** The columns of a row the database sets on a write. */
+function setByDatabase({ id, version, created_at, updated_at, last_activity_at, deleted_at, merged_into }: ContactRow): SetByDatabase {
+  return { id, version, created_at, updated_at, last_activity_at, deleted_at, merged_into };
 }
 
 /**
- * The views of the written contacts. Company links are read again only for contacts whose links
- * this write replaced or that are new; the others keep the links their before-view loaded.
+ * The views of the written contacts: with the company links just read back for contacts whose
+ * links this write replaced, none for other new contacts, and the links their before-view loaded
+ * for the rest.
  */
-async function viewsAfter(
-  ctx: Ctx,
+function viewsAfter(
   items: ContactWriteItem[],
-  byId: Map<string, ContactRow>,
+  rows: Map<string, ContactRow>,
   beforeById: Map<string, ContactView>,
-): Promise<Map<string, ContactView>> {
-  const relinked = items.filter((i) => i.plan.companies || !beforeById.has(i.id)).map((i) => byId.get(i.id) as ContactRow);
-  const views = new Map((await contactViews(ctx, relinked)).map((v) => [v.id, v]));
-  for (const item of items) {
-    const before = beforeById.get(item.id);
-    if (views.has(item.id) || !before) continue;
-    views.set(item.id, { ...contactView(byId.get(item.id) as ContactRow, []), companies: before.companies });
-  }
-  return views;
+  relinked: Map<string, CompanyLinkRow[]>,
+): Map<string, ContactView> {
+  return new Map(
+    items.map((item) => {
+      const row = rows.get(item.id) as ContactRow;
+      const before = beforeById.get(item.id);
+      if (item.plan.companies || !before) return [item.id, contactView(row, relinked.get(item.id) ?? [])];
+      return [item.id, { ...contactView(row, []), companies: before.companies }];
+    }),
+  );
 }
 
 /** The columns a planned write gives a value other than the contact's current one (all, for a new contact). */

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addContactFields, type Client, createTestApp, planField, signUp, type TestApp } from '../../../test/helpers.ts';
+import type { Ctx } from '../../context.ts';
+import { contactWriteEnv, planContact } from './contacts.plan.ts';
+import { type ContactRow, findContactRow } from './contacts.repo.ts';
+import { applyContactWrites } from './contacts.write.ts';
 
 // A write answers with the contact as it was stored without reading the row back (contacts.repo.ts,
 // writtenRows): the answer must be exactly what a read of the same contact gives, compared as JSON text.
@@ -7,11 +11,13 @@ import { addContactFields, type Client, createTestApp, planField, signUp, type T
 let t: TestApp;
 let owner: Client;
 let ownerId: string;
+let workspaceId: string;
 beforeAll(async () => {
   t = await createTestApp();
   const s = await signUp(t.app);
   owner = s.client;
   ownerId = s.userId;
+  workspaceId = s.workspaceId;
   await addContactFields(owner, [
     planField,
     { label: 'Seats', type: 'number' },
@@ -108,5 +114,46 @@ describe('a write answers with the contact as stored', () => {
       expect(read).toMatchObject(record);
       expect(Object.keys(record).length).toBeGreaterThan(15);
     }
+  });
+});
+
+// A write builds its audit rows and events while its statements run, from the row as it will be
+// saved (contacts.write.ts); what it predicted is checked against what was saved.
+describe('a write sent to the database in one go', () => {
+  it('gives its events the row as saved when a column it keeps moved after the contact was read', async () => {
+    const created = (await owner.post('/api/v1/contacts', { email: 'moved@example.com', firstName: 'Before' })).json();
+    const ctx: Ctx = { workspaceId, actor: { type: 'user', id: ownerId, userId: ownerId }, role: 'owner', tx: t.db };
+    const current = (await findContactRow(t.db, workspaceId, created.id)) as ContactRow;
+    expect(current.last_activity_at).toBeNull();
+    // An activity logged meanwhile sets the contact's last activity time, without a new version.
+    await t.db.query(`UPDATE contacts SET last_activity_at = now() - interval '1 hour' WHERE id = $1`, [created.id]);
+    const input = { firstName: 'After', lifecycleStage: 'customer' as const };
+    const plan = planContact(ctx, await contactWriteEnv(ctx, [input]), input, current);
+    await t.db.transaction((tx) => applyContactWrites({ ...ctx, tx }, [{ id: created.id, plan, current }]));
+
+    const read = (await owner.get(`/api/v1/contacts/${created.id}`)).json();
+    expect(read).toMatchObject({ firstName: 'After', lifecycleStage: 'customer' });
+    expect(read.lastActivityAt).toEqual(expect.any(String));
+    const events = await t.db.query<{ type: string; payload: { record: Record<string, unknown> } }>(
+      'SELECT type, payload FROM outbox_events WHERE record_id = $1 AND type <> $2 ORDER BY type',
+      [created.id, 'contact.created'],
+    );
+    expect(events.rows.map((e) => e.type)).toEqual(['contact.lifecycle_stage_changed', 'contact.updated']);
+    for (const e of events.rows) expect(e.payload.record).toEqual(read);
+  });
+
+  it('reports the statement that failed, not the ones after it, and writes nothing', async () => {
+    const first = await owner.post('/api/v1/contacts', { email: 'ext1@example.com', externalId: 'taken-1' });
+    expect(first.statusCode).toBe(201);
+    const count = async () =>
+      (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM record_changes WHERE workspace_id = $1', [workspaceId])).rows[0]?.n;
+    const before = await count();
+    const second = await owner.post('/api/v1/contacts', { email: 'ext2@example.com', externalId: 'taken-1' });
+    expect(second.statusCode).toBe(409);
+    expect(second.json()).toMatchObject({ code: 'conflict', errors: [{ field: 'body.externalId' }] });
+    expect(await count()).toBe(before);
+    expect((await owner.get('/api/v1/contacts?limit=500')).json().data.map((c: { email: string }) => c.email)).not.toContain(
+      'ext2@example.com',
+    );
   });
 });
