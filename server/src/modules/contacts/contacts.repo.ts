@@ -154,9 +154,10 @@ export async function insertContactRows(db: Queryable, workspaceId: string, rows
 
 /**
  * Saves many contacts in one statement, each only if its version is unchanged; returns what the
- * database set of those saved (see writtenRows for the whole rows). Only `columns` are sent and set (by default all): the columns any of the rows changes,
- * each row giving its new value for all of them. A batch that sets one field of a thousand
- * contacts then sends that field, not every column of every contact.
+ * database set of those saved (see writtenRows for the whole rows). Only `columns` are sent and
+ * set (by default all): the columns any of the rows changes, each row giving its new value for
+ * all of them. A batch that sets one field of a thousand contacts then sends that field, not
+ * every column of every contact.
  */
 export async function updateContactRows(
   db: Queryable,

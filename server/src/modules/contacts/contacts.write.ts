@@ -81,8 +81,10 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
   const items = all.filter((i) => !isNoop(i, changed.get(i) ?? [], beforeById.get(i.id)));
   if (items.length === 0) return all.map((i) => i.current as ContactRow);
 
+  const creates = items.filter((i) => !i.current);
+  const updates = items.filter((i) => i.current);
   const sent = new Pipeline();
-  const { clock, inserting, updating, linking } = sendRowWrites(ctx, sent, items, changed);
+  const { clock, inserting, updating, linking } = sendRowWrites(ctx, sent, { items, creates, updates }, changed);
   // The new links are read back (for their companies' names) once written.
   const relinked = items.filter((i) => i.plan.companies);
   const links = relinked.length
@@ -127,7 +129,6 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
   await sent.settle();
 
   const updated = await updating;
-  const updates = items.filter((i) => i.current);
   if (updated.length !== updates.length) {
     const stale = updates.find((u) => !updated.some((r) => r.id === u.id));
     throw new AppError('precondition_failed', `Contact ${stale?.id} changed while this request ran; retry it`);
@@ -138,7 +139,7 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
   const moved: ContactRow[] = [];
   for (const set of [...(await inserting), ...updated]) {
     const row = predicted.get(set.id) as ContactRow;
-    if (sameJson(setByDatabase(row), set)) byId.set(set.id, row);
+    if (sameJson(databaseSet(row), set)) byId.set(set.id, row);
     else {
       const saved = { ...row, ...set };
       byId.set(set.id, saved);
@@ -153,22 +154,19 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
  * Sends the statements that write the rows, their company links and consent history, without
  * waiting: the transaction's time first, for predicting the rows as saved.
  */
-function sendRowWrites(ctx: Ctx, sent: Pipeline, items: ContactWriteItem[], changed: Map<ContactWriteItem, string[]>) {
-  const creates = items.filter((i) => !i.current);
-  const updates = items.filter((i) => i.current);
+function sendRowWrites(
+  ctx: Ctx,
+  sent: Pipeline,
+  { items, creates, updates }: { items: ContactWriteItem[]; creates: ContactWriteItem[]; updates: ContactWriteItem[] },
+  changed: Map<ContactWriteItem, string[]>,
+) {
   const clock = sent.add(ctx.tx.query<{ now: Date }>('SELECT now() AS now'));
-  const inserting = sent.add(
-    insertContactRows(
-      ctx.tx,
-      ctx.workspaceId,
-      creates.map((c) => ({ id: c.id, values: c.plan.values })),
-    ).catch(externalIdTaken),
-  );
+  const inserting = sent.add(insertContactRows(ctx.tx, ctx.workspaceId, asWriteRows(creates)).catch(externalIdTaken));
   const updating = sent.add(
     updateContactRows(
       ctx.tx,
       ctx.workspaceId,
-      updates.map((u) => ({ id: u.id, version: u.current?.version, values: u.plan.values })),
+      asWriteRows(updates),
       contactColumns.filter((k) => updates.some((u) => changed.get(u)?.includes(k))),
     ).catch(externalIdTaken),
   );
@@ -269,7 +267,7 @@ function predictedSet(item: ContactWriteItem, now: Date): SetByDatabase {
 }
 
 /** The columns of a row the database sets on a write. */
-function setByDatabase({ id, version, created_at, updated_at, last_activity_at, deleted_at, merged_into }: ContactRow): SetByDatabase {
+function databaseSet({ id, version, created_at, updated_at, last_activity_at, deleted_at, merged_into }: ContactRow): SetByDatabase {
   return { id, version, created_at, updated_at, last_activity_at, deleted_at, merged_into };
 }
 
