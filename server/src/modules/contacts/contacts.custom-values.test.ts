@@ -76,6 +76,23 @@ describe('custom field values', () => {
     expect(await typedValues(c.id)).toEqual([]);
   });
 
+  it('follows the one item of a batch that changes custom values among items that do not (0017)', async () => {
+    const a = await createContact({ firstName: 'Still', custom: { plan: 'pro' } });
+    const b = await createContact({ firstName: 'Moved', custom: { plan: 'pro', seats: 5 } });
+    const c = await createContact({ firstName: 'Other', custom: { seats: 1 } });
+    const batch = await owner.post('/api/v1/contacts/batch/update', {
+      inputs: [
+        { id: a.id, properties: { jobTitle: 'Buyer' } },
+        { id: b.id, properties: { custom: { plan: 'free', seats: null } } },
+        { id: c.id, properties: { jobTitle: 'Lead' } },
+      ],
+    });
+    expect(batch.json().failed).toBe(0);
+    expect(await typedValues(a.id)).toEqual([{ key: 'plan', text_value: 'pro', number_value: null }]);
+    expect(await typedValues(b.id)).toEqual([{ key: 'plan', text_value: 'free', number_value: null }]);
+    expect(await typedValues(c.id)).toEqual([{ key: 'seats', text_value: null, number_value: '1' }]);
+  });
+
   it('filters through the typed values as the jsonb would: a missing value is empty, not equal, not in', async () => {
     const tag = 'Filt';
     const rows = [

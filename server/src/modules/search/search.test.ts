@@ -123,6 +123,17 @@ describe('global search', () => {
     expect((await search('Quintanila', '&types=contact')).map((h) => h.id)).toEqual([id]);
     const batch = await owner.post('/api/v1/companies/batch/create', { inputs: [{ name: 'Zephyrine Holdings' }] });
     expect((await search('Zephyrin Holdngs', '&types=company')).map((h) => h.id)).toEqual([batch.json().results[0].id]);
+    // A batch renaming one company among others left as they were still learns the new words.
+    const kept = await create('companies', { name: 'Steadfast Mills' });
+    const renamed = await create('companies', { name: 'Placeholder Works' });
+    const rename = await owner.post('/api/v1/companies/batch/update', {
+      inputs: [
+        { id: kept, properties: { industry: 'Textiles' } },
+        { id: renamed, properties: { name: 'Quillfeather Press' } },
+      ],
+    });
+    expect(rename.json().failed).toBe(0);
+    expect((await search('Quilfeather', '&types=company')).map((h) => h.id)).toEqual([renamed]);
   });
 
   it('finds activity text, with a snippet and what it is linked to', async () => {
