@@ -83,10 +83,10 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
 
   const creates = items.filter((i) => !i.current);
   const updates = items.filter((i) => i.current);
-  const sent = new Pipeline();
-  const { clock, inserting, updating, linking } = sendRowWrites(ctx, sent, { items, creates, updates }, changed);
-  // The new links are read back (for their companies' names) once written.
   const relinked = items.filter((i) => i.plan.companies);
+  const sent = new Pipeline();
+  const { clock, inserting, updating, linking } = sendRowWrites(ctx, sent, { items, creates, updates, relinked }, changed);
+  // The new links are read back (for their companies' names) once written.
   const links = relinked.length
     ? await sent.wait(
         linking.then(() =>
@@ -152,14 +152,16 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
 
 /**
  * Sends the statements that write the rows, their company links and consent history, without
- * waiting: the transaction's time first, for predicting the rows as saved.
+ * waiting: the transaction's time first, for predicting the rows as saved. `split` holds the
+ * items, and of them those created, those updated and those whose company links are replaced.
  */
 function sendRowWrites(
   ctx: Ctx,
   sent: Pipeline,
-  { items, creates, updates }: { items: ContactWriteItem[]; creates: ContactWriteItem[]; updates: ContactWriteItem[] },
+  split: Record<'items' | 'creates' | 'updates' | 'relinked', ContactWriteItem[]>,
   changed: Map<ContactWriteItem, string[]>,
 ) {
+  const { items, creates, updates, relinked } = split;
   const clock = sent.add(ctx.tx.query<{ now: Date }>('SELECT now() AS now'));
   const inserting = sent.add(insertContactRows(ctx.tx, ctx.workspaceId, asWriteRows(creates)).catch(externalIdTaken));
   const updating = sent.add(
@@ -174,7 +176,7 @@ function sendRowWrites(
     replaceCompanyLinks(
       ctx.tx,
       ctx.workspaceId,
-      items.filter((i) => i.plan.companies).map((i) => ({ contactId: i.id, links: i.plan.companies ?? [] })),
+      relinked.map((i) => ({ contactId: i.id, links: i.plan.companies ?? [] })),
     ),
   );
   sent.add(
