@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/db.ts';
+import { type InsertPart, insertTogether } from '../lib/sql-params.ts';
 import type { Database } from './database.ts';
 
 // Statements as every module sends them, on the database under test (PGlite, or PostgreSQL with
@@ -85,5 +86,28 @@ describe('statements', () => {
     }
     // The connection is usable after the errors.
     expect((await db.query<{ n: number }>('SELECT count(*) AS n FROM stmt_probe')).rows[0]?.n).toBe(2);
+  });
+
+  it('inserts given together go as one statement: all written, or none when one fails', async () => {
+    await db.exec('CREATE TABLE stmt_left (id uuid PRIMARY KEY, note text); CREATE TABLE stmt_right (id uuid PRIMARY KEY, n int)');
+    const left =
+      (id: string, note: string): InsertPart =>
+      (p) =>
+        `INSERT INTO stmt_left SELECT ${p.add(id)}::uuid, ${p.add(note)}`;
+    const right =
+      (id: string, n: number): InsertPart =>
+      (p) =>
+        `INSERT INTO stmt_right SELECT ${p.add(id)}::uuid, ${p.add(n)}::int`;
+    await insertTogether(db, [left(id1, 'a'), undefined, right(id1, 1), right(id2, 2)]);
+    expect((await db.query('SELECT id, note FROM stmt_left')).rows).toEqual([{ id: id1, note: 'a' }]);
+    expect((await db.query('SELECT id, n FROM stmt_right ORDER BY n')).rows).toEqual([
+      { id: id1, n: 1 },
+      { id: id2, n: 2 },
+    ]);
+    // The last insert repeats a key: the first, of another table, is not written either.
+    await expect(insertTogether(db, [left(id2, 'b'), right(id2, 3)])).rejects.toMatchObject({ code: '23505' });
+    expect((await db.query('SELECT count(*)::int AS n FROM stmt_left')).rows[0]).toEqual({ n: 1 });
+    await insertTogether(db, [undefined]);
+    expect((await db.query('SELECT count(*)::int AS n FROM stmt_right')).rows[0]).toEqual({ n: 2 });
   });
 });

@@ -1,5 +1,6 @@
 import type { Ctx } from '../context.ts';
 import { newId } from './ids.ts';
+import { type InsertPart, insertTogether } from './sql-params.ts';
 import { sameJson } from './stable-json.ts';
 
 type Fields = Record<string, unknown>;
@@ -41,47 +42,40 @@ export async function recordWrite(ctx: Ctx, write: RecordedWrite): Promise<{ eve
   return result as { eventId: string; changes: Changes };
 }
 
-/** recordWrite for many writes at once: two multi-row statements, whatever the count (batches, imports). */
+/** recordWrite for many writes at once: one statement, whatever the count (batches, imports). */
 export async function recordWrites(ctx: Ctx, writes: RecordedWrite[]): Promise<{ eventId: string; changes: Changes }[]> {
-  const { results, written } = sendRecordedWrites(ctx, writes);
-  await written;
+  const { results, inserts } = recordedInserts(ctx, writes);
+  await insertTogether(ctx.tx, inserts);
   return results;
 }
 
 /**
- * recordWrites without waiting for the database: both statements are sent at once and the
- * event ids and changes come back straight away, for a caller that goes on building while they
- * run (see Pipeline in db/database.ts). `written` settles when both statements have.
+ * The `record_changes` and `outbox_events` rows of recorded writes, as inserts of one combined
+ * statement (insertTogether; a caller may add more, such as timeline entries), with each write's
+ * event id and field changes. Nothing is sent.
  */
-export function sendRecordedWrites(
+export function recordedInserts(
   ctx: Ctx,
   writes: RecordedWrite[],
-): { results: { eventId: string; changes: Changes }[]; written: Promise<void> } {
-  if (writes.length === 0) return { results: [], written: Promise.resolve() };
+): { results: { eventId: string; changes: Changes }[]; inserts: InsertPart[] } {
+  if (writes.length === 0) return { results: [], inserts: [] };
   const results = writes.map((w) => ({ eventId: newId(), changes: diffFields(w.before, w.after) }));
   // The rows travel as one JSON document: cheaper to build and to read than parallel arrays of
   // JSON texts, which the driver must escape element by element.
-  const changes = ctx.tx.query(
-    `INSERT INTO record_changes (workspace_id, id, record_type, record_id, action, actor_type, actor_id, changes, request_id)
-     SELECT $1, r.id, r.record_type, r.record_id, r.action, $2, $3, r.changes, $4
-     FROM jsonb_to_recordset($5::jsonb) AS r (id uuid, record_type text, record_id uuid, action text, changes jsonb)`,
-    [
-      ctx.workspaceId,
-      ctx.actor.type,
-      ctx.actor.id,
-      ctx.requestId ?? null,
-      JSON.stringify(
-        writes.map((w, i) => ({
-          id: newId(),
-          record_type: w.recordType,
-          record_id: w.recordId,
-          action: w.action,
-          changes: results[i]?.changes,
-        })),
-      ),
-    ],
+  const history = JSON.stringify(
+    writes.map((w, i) => ({
+      id: newId(),
+      record_type: w.recordType,
+      record_id: w.recordId,
+      action: w.action,
+      changes: results[i]?.changes,
+    })),
   );
-  const events = insertEvents(
+  const changes: InsertPart = (p) =>
+    `INSERT INTO record_changes (workspace_id, id, record_type, record_id, action, actor_type, actor_id, changes, request_id)
+     SELECT ${p.add(ctx.workspaceId)}, r.id, r.record_type, r.record_id, r.action, ${p.add(ctx.actor.type)}, ${p.add(ctx.actor.id)}, r.changes, ${p.add(ctx.requestId ?? null)}
+     FROM jsonb_to_recordset(${p.add(history)}::jsonb) AS r (id uuid, record_type text, record_id uuid, action text, changes jsonb)`;
+  const events = eventsInsert(
     ctx,
     writes.map((w, i) => ({
       id: results[i]?.eventId as string,
@@ -91,23 +85,19 @@ export function sendRecordedWrites(
       payload: { record: w.after ?? w.before, changes: results[i]?.changes, ...w.payload },
     })),
   );
-  return { results, written: Promise.all([changes, events]).then(() => undefined) };
+  return { results, inserts: [changes, events as InsertPart] };
 }
 
-type OutboxEvent = { id: string; type: string; recordType: string; recordId: string; payload: Record<string, unknown> };
-
-async function insertEvents(ctx: Ctx, events: OutboxEvent[]): Promise<void> {
-  await ctx.tx.query(
-    `INSERT INTO outbox_events (workspace_id, id, type, record_type, record_id, payload, actor_type, actor_id)
-     SELECT $1, e.id, e.type, e.record_type, e.record_id, e.payload, $2, $3
-     FROM jsonb_to_recordset($4::jsonb) AS e (id uuid, type text, record_type text, record_id uuid, payload jsonb)`,
-    [
-      ctx.workspaceId,
-      ctx.actor.type,
-      ctx.actor.id,
-      JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, record_type: e.recordType, record_id: e.recordId, payload: e.payload }))),
-    ],
+/** The insert of domain events into the outbox, as part of a combined statement (insertTogether); none for no events. */
+export function eventsInsert(ctx: Ctx, events: NewEvent[]): InsertPart | undefined {
+  if (events.length === 0) return undefined;
+  const rows = JSON.stringify(
+    events.map((e) => ({ id: e.id ?? newId(), type: e.type, record_type: e.recordType, record_id: e.recordId, payload: e.payload })),
   );
+  return (p) =>
+    `INSERT INTO outbox_events (workspace_id, id, type, record_type, record_id, payload, actor_type, actor_id)
+     SELECT ${p.add(ctx.workspaceId)}, e.id, e.type, e.record_type, e.record_id, e.payload, ${p.add(ctx.actor.type)}, ${p.add(ctx.actor.id)}
+     FROM jsonb_to_recordset(${p.add(rows)}::jsonb) AS e (id uuid, type text, record_type text, record_id uuid, payload jsonb)`;
 }
 
 /** A domain event to append to the outbox (its id made here unless given). */
@@ -116,15 +106,11 @@ export type NewEvent = { id?: string; type: string; recordType: string; recordId
 /** Appends a domain event to the outbox in the caller's transaction; returns its id. */
 export async function emitEvent(ctx: Ctx, event: NewEvent): Promise<string> {
   const id = event.id ?? newId();
-  await insertEvents(ctx, [{ ...event, id }]);
+  await insertTogether(ctx.tx, [eventsInsert(ctx, [{ ...event, id }])]);
   return id;
 }
 
 /** Appends many domain events in one statement. */
 export async function emitEvents(ctx: Ctx, events: NewEvent[]): Promise<void> {
-  if (events.length > 0)
-    await insertEvents(
-      ctx,
-      events.map((e) => ({ ...e, id: e.id ?? newId() })),
-    );
+  await insertTogether(ctx.tx, [eventsInsert(ctx, events)]);
 }

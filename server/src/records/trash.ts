@@ -1,7 +1,8 @@
 import type { Ctx } from '../context.ts';
-import { recordWrites } from '../lib/audit.ts';
+import { recordedInserts } from '../lib/audit.ts';
+import { insertTogether } from '../lib/sql-params.ts';
 import { can } from '../policies.ts';
-import { addTimelineEntries, type TimelineTarget } from './timeline.ts';
+import { type TimelineTarget, timelineInsert } from './timeline.ts';
 
 /** How one record type moves to the trash in bulk: its live rows, the flag, and what its audit compares. */
 export type Trashable<R extends { id: string; owner_id: string | null }> = {
@@ -20,14 +21,17 @@ export async function trashRows<R extends { id: string; owner_id: string | null 
     ctx,
     rows.map((r) => r.id),
   );
-  await recordWrites(
+  const { inserts } = recordedInserts(
     ctx,
     rows.map((r, i) => ({ recordType: t.recordType, recordId: r.id, action: 'delete' as const, before: before[i] ?? null, after: null })),
   );
-  await addTimelineEntries(
-    ctx,
-    rows.map((r) => ({ recordType: t.recordType, recordId: r.id, kind: 'deleted' as const })),
-  );
+  await insertTogether(ctx.tx, [
+    ...inserts,
+    timelineInsert(
+      ctx,
+      rows.map((r) => ({ recordType: t.recordType, recordId: r.id, kind: 'deleted' as const })),
+    ),
+  ]);
 }
 
 /** Moves the live records among `ids` that the caller may delete to the trash; reports the others. */

@@ -124,16 +124,25 @@ const jsonbColumns = contactColumns.filter((k) => recordsetTypes[k] === 'jsonb' 
 /**
  * The rows just written, as a SELECT would read them: the values given (JSON columns as jsonb
  * gives them back) with the columns the database set. Reading the whole rows back instead cost
- * more than the write itself on the embedded database (1,000 rows: about 50 ms of 150).
+ * more than the write itself on the embedded database (1,000 rows: about 50 ms of 150). A row
+ * that updates a contact as read (`kept`) and names the columns it changes (`changed`) keeps the
+ * JSON values it does not change as they were read, already in jsonb's order.
  */
-export function writtenRows(workspaceId: string, rows: ContactWriteRow[], set: SetByDatabase[]): ContactRow[] {
-  const byId = new Map(rows.map((r) => [r.id, r.values]));
+export function writtenRows(
+  workspaceId: string,
+  rows: (ContactWriteRow & { kept?: ContactRow; changed?: readonly string[] })[],
+  set: SetByDatabase[],
+): ContactRow[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
   return set.map((db) => {
-    const values = byId.get(db.id) as ContactValues;
+    const { values, kept, changed } = byId.get(db.id) as (typeof rows)[number];
     const row: Record<string, unknown> = { workspace_id: workspaceId, ...values, ...db };
     // As the statement stores them: a missing value is NULL, arrays come from JSON lists.
     for (const k of contactColumns) row[k] ??= null;
-    for (const k of jsonbColumns) row[k] = values[k] == null ? null : asJsonb(values[k]);
+    for (const k of jsonbColumns) {
+      if (kept && changed && !changed.includes(k)) row[k] = kept[k];
+      else row[k] = values[k] == null ? null : asJsonb(values[k]);
+    }
     for (const k of arrayColumns) row[k] = [...((values[k as 'tags'] as string[] | null) ?? [])];
     row.lifecycle_changed_at = values.lifecycle_changed_at == null ? null : new Date(values.lifecycle_changed_at);
     return row as ContactRow;

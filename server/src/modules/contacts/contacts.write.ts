@@ -1,10 +1,11 @@
 import type { Ctx } from '../../context.ts';
 import { isUniqueViolation, Pipeline } from '../../db/database.ts';
-import { emitEvents, type NewEvent, sendRecordedWrites } from '../../lib/audit.ts';
+import { eventsInsert, type NewEvent, recordedInserts } from '../../lib/audit.ts';
 import { AppError } from '../../lib/errors.ts';
 import { groupBy, newId } from '../../lib/ids.ts';
+import { insertTogether } from '../../lib/sql-params.ts';
 import { sameJson, stableJson } from '../../lib/stable-json.ts';
-import { addTimelineEntries, type NewTimelineEntry, visibleChanges } from '../../records/timeline.ts';
+import { type NewTimelineEntry, timelineInsert, visibleChanges } from '../../records/timeline.ts';
 import type { ContactPlan } from './contacts.plan.ts';
 import { type ContactView, contactView } from './contacts.presenter.ts';
 import {
@@ -102,7 +103,7 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
   const predicted = new Map(
     writtenRows(
       ctx.workspaceId,
-      asWriteRows(items),
+      items.map((i) => ({ id: i.id, values: i.plan.values, kept: i.current, changed: changed.get(i) })),
       items.map((i) => predictedSet(i, now)),
     ).map((r) => [r.id, r]),
   );
@@ -112,7 +113,7 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
     beforeById,
     groupBy(links, (l) => l.contact_id),
   );
-  const { results, written } = sendRecordedWrites(
+  const { results, inserts } = recordedInserts(
     ctx,
     items.map((i) => ({
       recordType: 'contact',
@@ -122,10 +123,10 @@ export async function applyContactWrites(ctx: Ctx, all: ContactWriteItem[]): Pro
       after: auditFields(afterViews.get(i.id)),
     })),
   );
-  sent.add(written);
+  // The history, events and timeline entries go as one statement: each statement of its own
+  // would be sent only once the one before had returned.
   const { timeline, lifecycleEvents } = timelineOf(items, afterViews, results);
-  sent.add(addTimelineEntries(ctx, timeline));
-  sent.add(emitEvents(ctx, lifecycleEvents));
+  sent.add(insertTogether(ctx.tx, [...inserts, timelineInsert(ctx, timeline), eventsInsert(ctx, lifecycleEvents)]));
   await sent.settle();
 
   const updated = await updating;

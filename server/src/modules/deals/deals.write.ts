@@ -1,10 +1,11 @@
 import type { Ctx } from '../../context.ts';
 import { isUniqueViolation } from '../../db/database.ts';
-import { recordWrites } from '../../lib/audit.ts';
+import { recordedInserts } from '../../lib/audit.ts';
 import { AppError } from '../../lib/errors.ts';
 import { groupBy, newId } from '../../lib/ids.ts';
+import { insertTogether } from '../../lib/sql-params.ts';
 import { sameJson, stableJson } from '../../lib/stable-json.ts';
-import { addTimelineEntries, type NewTimelineEntry, visibleChanges } from '../../records/timeline.ts';
+import { type NewTimelineEntry, timelineInsert, visibleChanges } from '../../records/timeline.ts';
 import { findStageRows, type StageRow } from '../pipelines/pipelines.repo.ts';
 import type { DealPlan } from './deals.plan.ts';
 import { type DealView, dealAuditFields, dealView } from './deals.presenter.ts';
@@ -98,7 +99,7 @@ export async function applyDealWrites(ctx: Ctx, all: DealWriteItem[]): Promise<D
   const byId = new Map([...inserted, ...updated].map((r) => [r.id, r]));
   const rows = items.map((i) => byId.get(i.id) as DealRow);
   const afterViews = new Map((await dealViews(ctx, rows)).map((v) => [v.id, v]));
-  const results = await recordWrites(
+  const { results, inserts } = recordedInserts(
     ctx,
     items.map((i) => ({
       recordType: 'deal',
@@ -125,7 +126,8 @@ export async function applyDealWrites(ctx: Ctx, all: DealWriteItem[]): Promise<D
     const shown = visibleChanges(results[n]?.changes ?? {}, movedFields);
     if (shown) timeline.push({ ...target, kind: 'field_change', data: { changes: shown } });
   });
-  await addTimelineEntries(ctx, timeline);
+  // The history, events and timeline entries go as one statement.
+  await insertTogether(ctx.tx, [...inserts, timelineInsert(ctx, timeline)]);
   return all.map((i) => byId.get(i.id) ?? (i.current as DealRow));
 }
 
@@ -177,7 +179,7 @@ export async function moveDealsToStage(ctx: Ctx, input: { fromStageIds: string[]
     moved.map((d) => ({ id: newId(), dealId: d.id, pipelineId: d.pipeline_id, stageId: d.stage_id, at })),
   );
   const before = new Map(deals.map((d) => [d.id, d]));
-  await recordWrites(
+  const { inserts } = recordedInserts(
     ctx,
     moved.map((d) => ({
       recordType: 'deal',
@@ -188,14 +190,17 @@ export async function moveDealsToStage(ctx: Ctx, input: { fromStageIds: string[]
     })),
   );
   const names = new Map((await findStageRows(ctx.tx, ctx.workspaceId, [...input.fromStageIds, input.to.id])).map((s) => [s.id, s.name]));
-  await addTimelineEntries(
-    ctx,
-    moved.map((d) => ({
-      recordType: 'deal' as const,
-      recordId: d.id,
-      kind: 'stage_change' as const,
-      data: stageChange(before.get(d.id) as DealRow, d, names),
-    })),
-  );
+  await insertTogether(ctx.tx, [
+    ...inserts,
+    timelineInsert(
+      ctx,
+      moved.map((d) => ({
+        recordType: 'deal' as const,
+        recordId: d.id,
+        kind: 'stage_change' as const,
+        data: stageChange(before.get(d.id) as DealRow, d, names),
+      })),
+    ),
+  ]);
   return moved.length;
 }
