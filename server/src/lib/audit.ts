@@ -57,7 +57,7 @@ export async function recordWrites(ctx: Ctx, writes: RecordedWrite[]): Promise<{
 export function recordedInserts(
   ctx: Ctx,
   writes: RecordedWrite[],
-): { results: { eventId: string; changes: Changes }[]; inserts: InsertPart[] } {
+): { results: { eventId: string; changes: Changes }[]; inserts: (InsertPart | undefined)[] } {
   if (writes.length === 0) return { results: [], inserts: [] };
   const results = writes.map((w) => ({ eventId: newId(), changes: diffFields(w.before, w.after) }));
   // The rows travel as one JSON document: cheaper to build and to read than parallel arrays of
@@ -85,7 +85,7 @@ export function recordedInserts(
       payload: { record: w.after ?? w.before, changes: results[i]?.changes, ...w.payload },
     })),
   );
-  return { results, inserts: [changes, events as InsertPart] };
+  return { results, inserts: [changes, events] };
 }
 
 /** The insert of domain events into the outbox, as part of a combined statement (insertTogether); none for no events. */
