@@ -121,13 +121,16 @@ export type ServerProcess = {
  * PostgreSQL database at `databaseUrl` or the PGlite folder `dataDir`, and waits until it answers.
  * Its memory is then its own, apart from the benchmark driving it.
  */
+/** The benchmarked server's log level: silent, unless BENCH_LOG_LEVEL names one (say `error`, to see why a call failed). */
+const serverLogLevel = process.env.BENCH_LOG_LEVEL ?? 'silent';
+
 export async function startServerProcess(where: { databaseUrl: string } | { dataDir: string }): Promise<ServerProcess> {
   const port = await freePort();
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     PORT: String(port),
     HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: serverLogLevel,
     RATE_LIMIT_PER_MINUTE: '100000000',
     NODE_ENV: 'production',
   };
@@ -192,7 +195,7 @@ export async function withBenchNode<T>(
     reused = options.reuse !== undefined && existsSync(path.join(dir, 'data'));
     db = await PgliteDatabase.open({ dataDir: path.join(dir, 'data'), workMem: '64MB' });
   }
-  const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '100000000' });
+  const config = loadConfig({ LOG_LEVEL: serverLogLevel, PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '100000000' });
   const node = await startNode(config, { http: true, worker: options.worker, db, webRoot: options.webRoot });
   const raw = url ? new PostgresDatabase(url, '64MB', 4) : db;
   try {
