@@ -47,6 +47,22 @@ export type CrmResult = {
 /** Three lists of `n` new ids (history rows, timeline entries, events), for the raw SQL of a batch's full work. */
 const threeIdLists = (n: number) => [0, 1, 2].map(() => Array.from({ length: n }, newId));
 
+/**
+ * The end of a raw batch statement in full, after its CTE `n` (the contacts as saved, numbered
+ * `i`, with their `changes`): each contact's change-history row, timeline entry and event (the
+ * record as saved), their ids from parameters $4, $5 and $6.
+ */
+const trailOf = (action: 'create' | 'update', kind: string, timelineData: string) => `
+  x AS (SELECT * FROM unnest($4::uuid[], $5::uuid[], $6::uuid[]) WITH ORDINALITY AS x (h, t, e, i)),
+  h AS (INSERT INTO record_changes (workspace_id, id, record_type, record_id, action, actor_type, changes)
+        SELECT $1, x.h, 'contact', n.id, '${action}', 'system', n.changes FROM n JOIN x ON x.i = n.i),
+  t AS (INSERT INTO timeline_entries (workspace_id, id, record_type, record_id, kind, occurred_at, actor_type, data)
+        SELECT $1, x.t, 'contact', n.id, '${kind}', now(), 'system', ${timelineData} FROM n JOIN x ON x.i = n.i)
+  INSERT INTO outbox_events (workspace_id, id, type, record_type, record_id, payload, actor_type)
+  SELECT $1, x.e, 'contact.${action}d', 'contact', n.id,
+         jsonb_build_object('record', to_jsonb(n) - 'search' - 'changes' - 'i', 'changes', n.changes), 'system'
+  FROM n JOIN x ON x.i = n.i`;
+
 async function timeEach(rounds: number, fn: (i: number) => Promise<void>): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -316,15 +332,7 @@ export async function benchCrm(backend: 'pglite' | 'postgres', adminUrl: string,
              FROM contacts o WHERE o.workspace_id = $1 AND o.id = ANY($2::uuid[]) AND c.workspace_id = o.workspace_id AND c.id = o.id
              RETURNING c.*, jsonb_build_object('jobTitle', jsonb_build_object('from', o.job_title, 'to', c.job_title)) AS changes),
            n AS (SELECT u.*, row_number() OVER () AS i FROM u),
-           x AS (SELECT * FROM unnest($4::uuid[], $5::uuid[], $6::uuid[]) WITH ORDINALITY AS x (h, t, e, i)),
-           h AS (INSERT INTO record_changes (workspace_id, id, record_type, record_id, action, actor_type, changes)
-                 SELECT $1, x.h, 'contact', n.id, 'update', 'system', n.changes FROM n JOIN x ON x.i = n.i)
-           , t AS (INSERT INTO timeline_entries (workspace_id, id, record_type, record_id, kind, occurred_at, actor_type, data)
-                 SELECT $1, x.t, 'contact', n.id, 'field_change', now(), 'system', jsonb_build_object('changes', n.changes) FROM n JOIN x ON x.i = n.i)
-           INSERT INTO outbox_events (workspace_id, id, type, record_type, record_id, payload, actor_type)
-           SELECT $1, x.e, 'contact.updated', 'contact', n.id,
-                  jsonb_build_object('record', to_jsonb(n) - 'search' - 'changes' - 'i', 'changes', n.changes), 'system'
-           FROM n JOIN x ON x.i = n.i`,
+           ${trailOf('update', 'field_change', "jsonb_build_object('changes', n.changes)")}`,
           [ws, found.rows.map((r) => r.id), `Raw full ${run} ${i}`, ...threeIdLists(found.rows.length)],
         );
       });
@@ -372,15 +380,7 @@ export async function benchCrm(backend: 'pglite' | 'postgres', adminUrl: string,
                    jsonb_build_object('email', jsonb_build_object('from', NULL, 'to', u.email), 'emails', jsonb_build_object('from', NULL, 'to', u.emails),
                      'jobTitle', jsonb_build_object('from', NULL, 'to', u.job_title), 'lifecycleStage', jsonb_build_object('from', NULL, 'to', u.lifecycle_stage)) AS changes
                  FROM u),
-           x AS (SELECT * FROM unnest($4::uuid[], $5::uuid[], $6::uuid[]) WITH ORDINALITY AS x (h, t, e, i)),
-           h AS (INSERT INTO record_changes (workspace_id, id, record_type, record_id, action, actor_type, changes)
-                 SELECT $1, x.h, 'contact', n.id, 'create', 'system', n.changes FROM n JOIN x ON x.i = n.i)
-           , t AS (INSERT INTO timeline_entries (workspace_id, id, record_type, record_id, kind, occurred_at, actor_type, data)
-                 SELECT $1, x.t, 'contact', n.id, 'created', now(), 'system', jsonb_build_object('name', NULL) FROM n JOIN x ON x.i = n.i)
-           INSERT INTO outbox_events (workspace_id, id, type, record_type, record_id, payload, actor_type)
-           SELECT $1, x.e, 'contact.created', 'contact', n.id,
-                  jsonb_build_object('record', to_jsonb(n) - 'search' - 'changes' - 'i', 'changes', n.changes), 'system'
-           FROM n JOIN x ON x.i = n.i`,
+           ${trailOf('create', 'created', "jsonb_build_object('name', NULL)")}`,
           [ws, emails, `Raw full ${run} ${i}`, ...threeIdLists(emails.length), Array.from({ length: emails.length }, newId)],
         );
       });

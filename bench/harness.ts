@@ -116,14 +116,14 @@ export type ServerProcess = {
   stop(): Promise<void>;
 };
 
+/** The benchmarked server's log level: silent, unless BENCH_LOG_LEVEL names one (say `error`, to see why a call failed). */
+const serverLogLevel = process.env.BENCH_LOG_LEVEL ?? 'silent';
+
 /**
  * Starts `rapport serve` (server/dist, as `npm start` runs it) in a process of its own, on the
  * PostgreSQL database at `databaseUrl` or the PGlite folder `dataDir`, and waits until it answers.
  * Its memory is then its own, apart from the benchmark driving it.
  */
-/** The benchmarked server's log level: silent, unless BENCH_LOG_LEVEL names one (say `error`, to see why a call failed). */
-const serverLogLevel = process.env.BENCH_LOG_LEVEL ?? 'silent';
-
 export async function startServerProcess(where: { databaseUrl: string } | { dataDir: string }): Promise<ServerProcess> {
   const port = await freePort();
   const env: Record<string, string> = {

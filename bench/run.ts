@@ -91,9 +91,9 @@ function crmSection(backend: string, results: CrmResult[], failures: string[]): 
   const ratio = (a: number, b: number) => `${(a / Math.max(b, 0.01)).toFixed(1)}×`;
   for (const r of results) {
     for (const s of r.scenarios) {
-      const now = s.rawAsServer ? `| ${ms(s.rawAsServer.p95)} | ${ratio(s.http.p95, s.rawAsServer.p95)} |` : '| — | — |';
+      const asServer = s.rawAsServer ? `| ${ms(s.rawAsServer.p95)} | ${ratio(s.http.p95, s.rawAsServer.p95)} |` : '| — | — |';
       lines.push(
-        `| ${r.backend} | ${s.name} | ${s.target} | ${ms(s.http.p50)} | ${ms(s.http.p95)} | ${ms(s.raw.p95)} | ${ratio(s.http.p95, s.raw.p95)} ${now}`,
+        `| ${r.backend} | ${s.name} | ${s.target} | ${ms(s.http.p50)} | ${ms(s.http.p95)} | ${ms(s.raw.p95)} | ${ratio(s.http.p95, s.raw.p95)} ${asServer}`,
       );
     }
   }
