@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../server/src/db/database.ts';
+import { vacuumTables } from '../server/src/jobs/maintenance.ts';
 import { newId } from '../server/src/lib/ids.ts';
 import { EXACT_TOTAL_UP_TO } from '../server/src/lib/record-list.ts';
 import { crmScale, fullSeed, type SeedOptions, seedCrm } from './crm-seed.ts';
@@ -97,10 +98,34 @@ export async function seededOnce(
 /** Seeds one backend and measures the scenarios. */
 export async function benchCrm(backend: 'pglite' | 'postgres', adminUrl: string, scale: number): Promise<CrmResult> {
   const reuse = process.env.BENCH_REUSE === '1' ? reusableName('crm', scale) : undefined;
-  return withBenchNode(backend, adminUrl, { worker: false, reuse }, async ({ db, base, key, workspaceId, userId, raw, reused }) => {
+  return withBenchNode(backend, adminUrl, { worker: false, reuse }, async ({ db, base, key, workspaceId, userId, raw, reused, warm }) => {
     const ws = workspaceId;
     const seedMs = await seededOnce(db, reused, ws, userId, scale);
     const counts = crmScale(scale);
+    const notes: string[] = [];
+    // The tables are vacuumed first, as Rapport's maintenance keeps them in use (autovacuum on a
+    // server, the nightly vacuum embedded; BENCH_VACUUM=0 skips it). This machine's server runs
+    // with autovacuum off, so a kept database would otherwise carry the dead rows of every
+    // earlier run's batches, and each run would read more of them than the last.
+    if (process.env.BENCH_VACUUM !== '0') {
+      const t0 = performance.now();
+      await vacuumTables(db);
+      notes.push(
+        `the tables were vacuumed and analyzed (Rapport's maintenance job) before timing, in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+      );
+    } else notes.push('the tables were not vacuumed before timing (BENCH_VACUUM=0)');
+    // The database's files are read into memory first (BENCH_WARM=0 leaves the cache as it is):
+    // otherwise a run measures whatever else the machine read last (the other backend's run or
+    // seed, which pushes this database's pages out), not the database. The raw SQL runs in the
+    // same state.
+    if (process.env.BENCH_WARM !== '0') {
+      const warmed = await warm();
+      notes.push(
+        warmed
+          ? `the database's files (${(warmed.mb / 1024).toFixed(1)} GiB) were read into the page cache before timing, in ${(warmed.ms / 1000).toFixed(0)} s`
+          : "the database's files are not on this machine, so they were not read into memory before timing",
+      );
+    } else notes.push("the page cache was left as the machine had it (BENCH_WARM=0): this database's pages were not read in first");
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const paths = Object.keys(((await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> }).paths);
     // Two sets of contacts, one for the HTTP calls and one for their raw SQL: read the same
@@ -112,7 +137,6 @@ export async function benchCrm(backend: 'pglite' | 'postgres', adminUrl: string,
     const ids = picked.slice(0, ROUNDS);
     const rawIds = picked.slice(ROUNDS);
     const scenarios: Scenario[] = [];
-    const notes: string[] = [];
 
     const withTimeline = paths.includes('/api/v1/contacts/{id}/timeline');
     const getHttp = await timeEach(ids.length, async (i) => {

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,42 @@ export type BenchNode = {
   cookie: string;
   /** True when the database was kept from an earlier run (`reuse`), so it may already hold seeded data. */
   reused: boolean;
+  /** Reads the database's files into the machine's memory (see warmDatabaseFiles). */
+  warm(): Promise<WarmedFiles | undefined>;
 };
+
+/** What warming read: megabytes, in how many milliseconds. */
+export type WarmedFiles = { mb: number; ms: number };
+
+/**
+ * Reads every file of the database behind `db` once, so that the operating system keeps them in
+ * its page cache: the state of a database whose data fits in the machine's memory, as a
+ * production database's working set does, whatever was read on the machine before. `dataDir` is
+ * the PGlite folder; on PostgreSQL the server's own, read when the server runs on this machine.
+ * Undefined when the files are not here to read.
+ */
+export async function warmDatabaseFiles(db: Database, dataDir?: string): Promise<WarmedFiles | undefined> {
+  const home = dataDir ?? (await db.query<{ d: string }>('SELECT current_setting($1) AS d', ['data_directory'])).rows[0]?.d;
+  const oid = (await db.query<{ oid: number }>('SELECT oid FROM pg_database WHERE datname = current_database()')).rows[0]?.oid;
+  const folder = path.join(home ?? '', 'base', String(oid));
+  if (!home || !existsSync(folder)) return undefined;
+  const t0 = performance.now();
+  const buffer = Buffer.allocUnsafe(16 << 20);
+  let bytes = 0;
+  for (const name of readdirSync(folder)) {
+    const file = await open(path.join(folder, name), 'r');
+    try {
+      let n: number;
+      do {
+        n = (await file.read(buffer, 0, buffer.length, null)).bytesRead;
+        bytes += n;
+      } while (n > 0);
+    } finally {
+      await file.close();
+    }
+  }
+  return { mb: Math.round(bytes / 2 ** 20), ms: Math.round(performance.now() - t0) };
+}
 
 /** Where a kept benchmark database lives: a PostgreSQL database name, or a PGlite folder. */
 export function reusableName(kind: string, scale: number): string {
@@ -200,7 +236,8 @@ export async function withBenchNode<T>(
   const raw = url ? new PostgresDatabase(url, '64MB', 4) : db;
   try {
     const base = (node.url ?? '').replace('0.0.0.0', '127.0.0.1');
-    return await fn({ node, db, base, ...(await benchSession(base)), raw, reused });
+    const warm = () => warmDatabaseFiles(db, url ? undefined : path.join(dir, 'data'));
+    return await fn({ node, db, base, ...(await benchSession(base)), raw, reused, warm });
   } finally {
     if (raw !== db) await raw.close();
     await node.stop();
