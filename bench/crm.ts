@@ -123,7 +123,7 @@ export async function benchCrm(backend: 'pglite' | 'postgres', adminUrl: string,
       notes.push(
         warmed
           ? `the database's files (${(warmed.mb / 1024).toFixed(1)} GiB) were read into the page cache before timing, in ${(warmed.ms / 1000).toFixed(0)} s`
-          : "the database's files are not on this machine, so they were not read into memory before timing",
+          : "the database's files could not be read from here (a server elsewhere, or a role not allowed to see where they are), so they were not read into memory before timing",
       );
     } else notes.push("the page cache was left as the machine had it (BENCH_WARM=0): this database's pages were not read in first");
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };

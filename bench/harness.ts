@@ -44,7 +44,13 @@ export type WarmedFiles = { mb: number; ms: number };
  * Undefined when the files are not here to read.
  */
 export async function warmDatabaseFiles(db: Database, dataDir?: string): Promise<WarmedFiles | undefined> {
-  const home = dataDir ?? (await db.query<{ d: string }>('SELECT current_setting($1) AS d', ['data_directory'])).rows[0]?.d;
+  // Only a superuser (or a member of pg_read_all_settings) may read where the server keeps its files.
+  const home =
+    dataDir ??
+    (await db.query<{ d: string }>('SELECT current_setting($1) AS d', ['data_directory']).then(
+      (r) => r.rows[0]?.d,
+      () => undefined,
+    ));
   const oid = (await db.query<{ oid: number }>('SELECT oid FROM pg_database WHERE datname = current_database()')).rows[0]?.oid;
   const folder = path.join(home ?? '', 'base', String(oid));
   if (!home || !existsSync(folder)) return undefined;
