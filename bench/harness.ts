@@ -51,9 +51,10 @@ export async function warmDatabaseFiles(db: Database, dataDir?: string): Promise
       (r) => r.rows[0]?.d,
       () => undefined,
     ));
+  if (!home) return undefined;
   const oid = (await db.query<{ oid: number }>('SELECT oid FROM pg_database WHERE datname = current_database()')).rows[0]?.oid;
-  const folder = path.join(home ?? '', 'base', String(oid));
-  if (!home || !existsSync(folder)) return undefined;
+  const folder = path.join(home, 'base', String(oid));
+  if (!existsSync(folder)) return undefined;
   const t0 = performance.now();
   const buffer = Buffer.allocUnsafe(16 << 20);
   let bytes = 0;
